@@ -1,0 +1,193 @@
+# zvmm: one static binary (musl) plus the tiny s390x guests and the tests.
+#
+#   make                      build/zvmm and build/guest/*.elf
+#   make CC=clang             the same binary, compiled by clang
+#   make CROSS=s390x-linux-gnu-   build/s390x/zvmm, an s390x static binary
+#   make run                  boot the default guest (hello)
+#   make test                 everything, closing with prove's summary
+#   make bench                figures against a reference measured in the same run
+
+BUILD   ?= build
+V       ?= 0
+Q       := $(if $(filter 1,$(V)),,@)
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wpointer-arith -Wformat=2 -Wundef -Wvla
+CSTD    := -std=c11 -D_GNU_SOURCE
+OPT     ?= -O2 -g
+
+# ---------------------------------------------------------------------------
+# The zvmm binary: static against musl, for the host or (CROSS=) for s390x.
+
+HOST_ARCH := $(shell uname -m)
+
+ifeq ($(CROSS),)
+  ARCH        := $(HOST_ARCH)
+  OUT         := $(BUILD)
+  KERNEL_INC  := /usr/include
+  KERNEL_ASM  := /usr/include/$(ARCH)-linux-gnu/asm
+else
+  ARCH        := $(patsubst %-linux-gnu-,%,$(CROSS))
+  OUT         := $(BUILD)/$(ARCH)
+  KERNEL_INC  := /usr/$(ARCH)-linux-gnu/include
+  KERNEL_ASM  := /usr/$(ARCH)-linux-gnu/include/asm
+endif
+MUSL_CC     := $(ARCH)-linux-musl-gcc
+DEBIAN_LIB  := /usr/lib/$(ARCH)-linux-gnu
+
+# `make CC=clang`: clang compiles against musl's headers and musl-gcc links.
+ifeq ($(origin CC),default)
+  CC := $(MUSL_CC)
+endif
+ifneq ($(CROSS),)
+  CC := $(MUSL_CC)
+endif
+LINK_CC := $(MUSL_CC)
+ifneq ($(filter clang%,$(notdir $(CC))),)
+  CC_SYS := -nostdinc -isystem /usr/include/$(ARCH)-linux-musl \
+            -isystem $(shell $(CC) -print-resource-dir)/include
+endif
+
+# musl's compiler wrapper sees neither the kernel UAPI headers nor the headers
+# of Debian's libseccomp and inih, so a small include directory of links
+# gives it exactly those and nothing from glibc.
+SYSINC  := $(OUT)/sysinc
+ifeq ($(ARCH),s390x)
+  PGSTE := -Wl,--s390-pgste
+endif
+
+VMM_SRCS  := $(filter-out $(VMM_EXCLUDE),$(shell find vmm -name '*.c' -not -path 'vmm/compat/*' | sort))
+VMM_LIB_SRCS := $(filter-out vmm/main.c,$(VMM_SRCS))
+# Debian's libseccomp.a was built with _FORTIFY_SOURCE against glibc.
+COMPAT_SRCS := vmm/compat/fortify.c
+ZVMM_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(VMM_SRCS) $(COMPAT_SRCS))
+ZVMM_CFLAGS := $(CSTD) $(WARN) $(OPT) $(CC_SYS) -I$(SYSINC) -Ivmm \
+               -DZVMM_VERSION='"$(VERSION)"' -MMD -MP
+ZVMM_LIBS := $(DEBIAN_LIB)/libinih.a $(DEBIAN_LIB)/libseccomp.a
+
+all: $(OUT)/zvmm guest
+
+$(SYSINC)/.stamp:
+	$(Q)mkdir -p $(SYSINC)
+	$(Q)for h in ini.h seccomp.h seccomp-syscalls.h; do ln -sfn /usr/include/$$h $(SYSINC)/$$h; done
+	$(Q)ln -sfn $(KERNEL_INC)/linux $(SYSINC)/linux
+	$(Q)ln -sfn $(KERNEL_INC)/asm-generic $(SYSINC)/asm-generic
+	$(Q)ln -sfn $(KERNEL_ASM) $(SYSINC)/asm
+	$(Q)touch $@
+
+$(OUT)/obj/%.o: %.c $(SYSINC)/.stamp
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ZVMM_CFLAGS) -c $< -o $@
+
+$(OUT)/zvmm: $(ZVMM_OBJS)
+	@echo "  LINK    $@"
+	$(Q)$(LINK_CC) -static $(PGSTE) -o $@ $(ZVMM_OBJS) $(ZVMM_LIBS)
+
+-include $(ZVMM_OBJS:.o=.d)
+
+# ---------------------------------------------------------------------------
+# Host build of the same sources (glibc, dynamic) for the cmocka unit tests.
+
+HOSTCC     ?= gcc
+HOST_OBJS  := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(VMM_LIB_SRCS))
+HOST_CFLAGS := $(CSTD) $(WARN) $(OPT) -Ivmm -MMD -MP
+UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
+
+$(BUILD)/host/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
+
+$(BUILD)/host/libzvmm.a: $(HOST_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/host/libzvmm.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  UNIT    $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/host/libzvmm.a \
+		-lcmocka -linih -lpthread
+
+-include $(HOST_OBJS:.o=.d) $(UNIT_BINS:=.d)
+
+# The same unit tests built for s390x (glibc, dynamic) and run under
+# qemu-s390x-static, so that a big-endian host runs them too. The
+# cross compiler sees only its own sysroot, plus links to the two
+# arch-independent headers it needs.
+S390X_UNIT_CC  ?= s390x-linux-gnu-gcc
+S390X_UNIT     := $(BUILD)/s390x-unit
+S390X_UNIT_INC := $(S390X_UNIT)/inc
+S390X_UNIT_OBJS := $(patsubst %.c,$(S390X_UNIT)/obj/%.o,$(VMM_LIB_SRCS))
+S390X_UNIT_BINS := $(patsubst tests/unit/%.c,$(S390X_UNIT)/%,$(UNIT_SRCS))
+S390X_LIBDIR   := /usr/lib/s390x-linux-gnu
+
+$(S390X_UNIT_INC)/.stamp:
+	$(Q)mkdir -p $(S390X_UNIT_INC)
+	$(Q)ln -sfn /usr/include/cmocka.h $(S390X_UNIT_INC)/cmocka.h
+	$(Q)ln -sfn /usr/include/ini.h $(S390X_UNIT_INC)/ini.h
+	$(Q)touch $@
+
+$(S390X_UNIT)/obj/%.o: %.c $(S390X_UNIT_INC)/.stamp
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  S390XCC $<")
+	$(Q)$(S390X_UNIT_CC) $(HOST_CFLAGS) -I$(S390X_UNIT_INC) -c $< -o $@
+
+$(S390X_UNIT)/libzvmm.a: $(S390X_UNIT_OBJS)
+	$(Q)rm -f $@ && s390x-linux-gnu-ar rcs $@ $^
+
+$(S390X_UNIT)/test_%: tests/unit/test_%.c tests/unit/unit.h $(S390X_UNIT)/libzvmm.a
+	@$(if $(Q),echo "  UNIT    $@ (s390x)")
+	$(Q)$(S390X_UNIT_CC) $(HOST_CFLAGS) -I$(S390X_UNIT_INC) -Itests/unit -o $@ $< \
+		$(S390X_UNIT)/libzvmm.a -L$(S390X_LIBDIR) -l:libcmocka.so.0 \
+		$(S390X_LIBDIR)/libinih.a -lpthread
+
+-include $(S390X_UNIT_OBJS:.o=.d) $(S390X_UNIT_BINS:=.d)
+
+unit: $(UNIT_BINS) $(S390X_UNIT_BINS)
+
+# ---------------------------------------------------------------------------
+# Guests, the ABI check and other test fragments.
+
+GUEST_CC ?= s390x-linux-gnu-gcc
+-include guest/guest.mk
+-include tests/abi/abi.mk
+-include tests/diff/insn/insn.mk
+
+# ---------------------------------------------------------------------------
+# Top-level verbs.
+
+DEPS_OK := $(BUILD)/.deps-ok
+
+$(DEPS_OK): scripts/install-deps
+	$(Q)scripts/install-deps --check 2>/dev/null || scripts/install-deps
+	@mkdir -p $(BUILD) && touch $@
+
+deps: $(DEPS_OK)
+
+RUN_GUEST ?= $(BUILD)/guest/hello.elf
+run: $(DEPS_OK)
+	$(Q)$(MAKE) --no-print-directory all
+	$(BUILD)/zvmm run $(RUN_ARGS) $(RUN_GUEST)
+
+TEST_SCRIPTS = $(sort $(wildcard tests/integration/*.t)) tests/abi/abi.t \
+               tests/oracle/oracle.t $(wildcard tests/diff/insn/insn.t)
+
+test-build: all unit abi-check-build $(if $(wildcard tests/diff/insn/insn.mk),diff-insn-build)
+	$(Q)$(MAKE) --no-print-directory CROSS=s390x-linux-gnu- $(BUILD)/s390x/zvmm
+
+test: $(DEPS_OK)
+	$(Q)$(MAKE) --no-print-directory test-build
+	$(Q)BUILD=$(BUILD) CMOCKA_MESSAGE_OUTPUT=TAP prove --exec tests/run-one $(UNIT_BINS) $(S390X_UNIT_BINS) $(TEST_SCRIPTS)
+
+bench: $(DEPS_OK)
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(BUILD) scripts/bench
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all run test test-build bench clean deps unit guest
+.DELETE_ON_ERROR:

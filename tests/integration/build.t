@@ -1,0 +1,29 @@
+#!/bin/bash
+# What the build promises: static musl binaries for the host and for s390x,
+# the s390x one carrying the PGSTE program header that real s390 KVM needs,
+# and the s390x build working under qemu-s390x-static.
+. "$(dirname "$0")/tap.sh"
+
+S390X_ZVMM=$BUILD/s390x/zvmm
+
+file -L "$ZVMM" | grep -q "statically linked"
+tap_ok $? "build/zvmm is statically linked"
+file -L "$S390X_ZVMM" | grep -q "IBM S/390.*statically linked"
+tap_ok $? "build/s390x/zvmm is an s390x static binary"
+readelf -lW "$S390X_ZVMM" 2>/dev/null | grep -q "S390_PGSTE\|LOOS+0x14000000"
+tap_ok $? "build/s390x/zvmm carries the PGSTE program header"
+! readelf -lW "$ZVMM" | grep -q INTERP
+tap_ok $? "build/zvmm has no program interpreter"
+
+if command -v qemu-s390x-static >/dev/null; then
+	Q="qemu-s390x-static $S390X_ZVMM"
+	expect 0 '^zvmm ' "s390x build runs under qemu-s390x-static" -- $Q --version
+	expect 64 "--memory: '3Q' is not a size" "s390x build validates options" -- $Q run --memory 3Q x.elf
+	expect 69 "loaded .*hello.elf.*accel soft" "s390x build loads the big-endian guest ELF" \
+		-- $Q run --accel auto "$BUILD/guest/hello.elf"
+	expect 69 "--accel kvm: /dev/kvm is not usable" "s390x build without an s390 /dev/kvm refuses --accel kvm" \
+		-- $Q run --accel kvm "$BUILD/guest/hello.elf"
+else
+	tap_ok 1 "qemu-s390x-static is installed"
+fi
+tap_done
