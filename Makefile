@@ -63,7 +63,7 @@ VMM_LIB_SRCS := $(filter-out vmm/main.c,$(VMM_SRCS))
 # Debian's libseccomp.a was built with _FORTIFY_SOURCE against glibc.
 COMPAT_SRCS := vmm/compat/fortify.c
 ZVMM_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(VMM_SRCS) $(COMPAT_SRCS))
-ZVMM_CFLAGS := $(CSTD) $(WARN) $(OPT) $(CC_SYS) -I$(SYSINC) -Ivmm \
+ZVMM_CFLAGS := $(CSTD) $(WARN) $(OPT) $(CC_SYS) -isystem $(SYSINC) -Ivmm \
                -DZVMM_VERSION='"$(VERSION)"' -MMD -MP
 ZVMM_LIBS := $(DEBIAN_LIB)/libinih.a $(DEBIAN_LIB)/libseccomp.a
 
