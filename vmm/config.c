@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <ini.h>
 
@@ -364,7 +365,8 @@ static int config_ini_key(void *user, const char *section, const char *key,
 int config_load_file(struct zvmm_config *cfg, const char *path)
 {
 	struct ini_state st = { .cfg = cfg };
-	int line;
+	struct stat sb;
+	int line, read_failed;
 
 	st.file = fopen(path, "r");
 	if (!st.file) {
@@ -373,8 +375,18 @@ int config_load_file(struct zvmm_config *cfg, const char *path)
 		log_error("config %s: %s", path, strerror(e));
 		return -e;
 	}
+	if (fstat(fileno(st.file), &sb) || !S_ISREG(sb.st_mode)) {
+		log_error("config %s: not a regular file", path);
+		fclose(st.file);
+		return -EINVAL;
+	}
 	line = ini_parse_stream(ini_read_line, &st, config_ini_key, &st);
+	read_failed = ferror(st.file);
 	fclose(st.file);
+	if (read_failed) {
+		log_error("config %s: read error", path);
+		return -EIO;
+	}
 	if (st.long_line) {
 		log_error("%s:%d: line longer than %d bytes", path, st.long_line,
 			  INI_MAX_LINE - 2);
