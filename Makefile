@@ -94,7 +94,7 @@ $(OUT)/zvmm: $(ZVMM_OBJS)
 HOSTCC     ?= gcc
 HOST_OBJS  := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(VMM_LIB_SRCS))
 HOST_CFLAGS := $(CSTD) $(WARN) $(OPT) -Ivmm -MMD -MP
-UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_SRCS  := $(filter-out $(UNIT_EXCLUDE),$(sort $(wildcard tests/unit/test_*.c)))
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 
 $(BUILD)/host/obj/%.o: %.c
@@ -152,7 +152,7 @@ unit: $(UNIT_BINS) $(S390X_UNIT_BINS)
 # Guests, the ABI check and other test fragments.
 
 GUEST_CC ?= s390x-linux-gnu-gcc
--include guest/guest.mk
+include guest/guest.mk
 -include tests/abi/abi.mk
 -include tests/diff/insn/insn.mk
 
