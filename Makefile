@@ -177,6 +177,7 @@ TEST_SCRIPTS = $(sort $(wildcard tests/integration/*.t)) tests/abi/abi.t \
 
 test-build: all unit abi-check-build $(if $(wildcard tests/diff/insn/insn.mk),diff-insn-build)
 	$(Q)$(MAKE) --no-print-directory CROSS=s390x-linux-gnu- $(BUILD)/s390x/zvmm
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/clang CC=clang $(BUILD)/clang/zvmm
 
 test: $(DEPS_OK)
 	$(Q)$(MAKE) --no-print-directory test-build

@@ -12,6 +12,8 @@ file -L "$S390X_ZVMM" | grep -q "IBM S/390.*statically linked"
 tap_ok $? "build/s390x/zvmm is an s390x static binary"
 readelf -lW "$S390X_ZVMM" 2>/dev/null | grep -q "S390_PGSTE\|LOOS+0x14000000"
 tap_ok $? "build/s390x/zvmm carries the PGSTE program header"
+file -L "$BUILD/clang/zvmm" | grep -q "statically linked"
+tap_ok $? "make CC=clang builds a static zvmm (warnings are errors)"
 ! readelf -lW "$ZVMM" | grep -q INTERP
 tap_ok $? "build/zvmm has no program interpreter"
 
