@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * s390x (z/Architecture) instruction interpreter: the interface softkvm uses.
+ *
+ * One struct s390_cpu per vCPU. Guest memory (struct s390_mem) is a plain
+ * byte array holding big-endian guest data plus one storage key per 4 KiB
+ * page; several CPUs may share one s390_mem. s390_cpu_run() executes until
+ * something the caller has to look at happens and returns an event.
+ *
+ * Everything in struct s390_cpu above the "private" marker is architected
+ * state the caller may read and write between runs. After writing PSW,
+ * prefix, control registers or guest memory behind the interpreter's back,
+ * call s390_cpu_flush() (translation and decode caches).
+ */
+#ifndef ZVMM_SOFTKVM_CPU_H
+#define ZVMM_SOFTKVM_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <setjmp.h>
+
+/* PSW mask bits (64-bit psw_mask, spec 6.1). */
+#define PSW_MASK_PER   0x4000000000000000ULL
+#define PSW_MASK_DAT   0x0400000000000000ULL
+#define PSW_MASK_IO    0x0200000000000000ULL
+#define PSW_MASK_EXT   0x0100000000000000ULL
+#define PSW_MASK_KEY   0x00F0000000000000ULL
+#define PSW_MASK_SHORT 0x0008000000000000ULL
+#define PSW_MASK_MCHK  0x0004000000000000ULL
+#define PSW_MASK_WAIT  0x0002000000000000ULL
+#define PSW_MASK_PSTATE 0x0001000000000000ULL
+#define PSW_MASK_ASC   0x0000C00000000000ULL
+#define PSW_MASK_CC    0x0000300000000000ULL
+#define PSW_MASK_PM    0x00000F0000000000ULL
+#define PSW_MASK_FO    0x0000080000000000ULL /* fixed-point overflow */
+#define PSW_MASK_DO    0x0000040000000000ULL /* decimal overflow */
+#define PSW_MASK_EU    0x0000020000000000ULL /* HFP exponent underflow */
+#define PSW_MASK_SG    0x0000010000000000ULL /* HFP significance */
+#define PSW_MASK_RI    0x0000008000000000ULL
+#define PSW_MASK_EA    0x0000000100000000ULL
+#define PSW_MASK_BA    0x0000000080000000ULL
+#define PSW_MASK_64    (PSW_MASK_EA | PSW_MASK_BA)
+#define PSW_SHIFT_CC   44
+#define PSW_SHIFT_KEY  52
+
+/* Program-interruption codes (spec 4.7). */
+enum s390_pgm {
+	PGM_OPERATION = 0x01,
+	PGM_PRIVILEGED = 0x02,
+	PGM_EXECUTE = 0x03,
+	PGM_PROTECTION = 0x04,
+	PGM_ADDRESSING = 0x05,
+	PGM_SPECIFICATION = 0x06,
+	PGM_DATA = 0x07,
+	PGM_FIXPT_OVERFLOW = 0x08,
+	PGM_FIXPT_DIVIDE = 0x09,
+	PGM_SPECIAL_OP = 0x13,
+	PGM_OPERAND = 0x15,
+};
+
+/* Lowcore offsets the interpreter writes or reads (spec 4.8). */
+#define LC_SVC_ILC        0x088
+#define LC_SVC_CODE       0x08A
+#define LC_PGM_ILC        0x08C
+#define LC_PGM_CODE       0x08E
+#define LC_DATA_EXC_CODE  0x090
+#define LC_EXC_ACCESS_ID  0x0A0
+#define LC_OP_ACCESS_ID   0x0A2
+#define LC_TRANS_EXC_ID   0x0A8
+#define LC_STFL           0x0C8
+#define LC_BEA            0x110
+#define LC_RESTART_OLD    0x120
+#define LC_EXT_OLD        0x130
+#define LC_SVC_OLD        0x140
+#define LC_PGM_OLD        0x150
+#define LC_MCK_OLD        0x160
+#define LC_IO_OLD         0x170
+#define LC_RESTART_NEW    0x1A0
+#define LC_EXT_NEW        0x1B0
+#define LC_SVC_NEW        0x1C0
+#define LC_PGM_NEW        0x1D0
+#define LC_MCK_NEW        0x1E0
+#define LC_IO_NEW         0x1F0
+
+/* Why s390_cpu_run() returned. */
+enum s390_event {
+	S390_EV_BUDGET,        /* instruction budget used up */
+	S390_EV_INTERCEPT,     /* instruction for softkvm: see cpu->icpt */
+	S390_EV_WAIT,          /* enabled wait PSW loaded */
+	S390_EV_DISABLED_WAIT, /* wait PSW with EXT, I/O and MCHK off */
+	S390_EV_IRQ_WINDOW,    /* PSW/CR0/CR6 may have enabled an interrupt */
+	S390_EV_DAT,           /* PSW asks for DAT: not supported yet */
+	S390_EV_PGM_LOOP,      /* program-new PSW is invalid (interrupt loop) */
+	S390_EV_STOPPED,       /* cpu->kick was set */
+};
+
+/* Guest memory: absolute storage, shared by all CPUs of a VM. */
+struct s390_mem {
+	uint8_t *ram;     /* size bytes of big-endian guest storage */
+	uint64_t size;    /* multiple of 4096 */
+	uint8_t *keys;    /* size / 4096 storage keys: ACC(4) F R C x */
+	uint8_t *code;    /* size / 4096 flags: page holds decoded code */
+};
+
+#define SKEY_ACC  0xF0
+#define SKEY_F    0x08
+#define SKEY_R    0x04
+#define SKEY_C    0x02
+
+/* The intercepted instruction (spec 2.4): PSW already points past it. */
+struct s390_icpt {
+	uint16_t ipa;  /* first halfword */
+	uint32_t ipb;  /* next four bytes, left-aligned */
+	uint8_t ilen;  /* 2, 4 or 6 */
+};
+
+struct s390_insn;
+
+/* Translation-lookaside entry: logical page -> host pointer. */
+struct s390_tlbe {
+	uint64_t page;   /* logical page address, or TLB_EMPTY */
+	uint8_t *host;   /* host address of that page */
+};
+
+#define S390_TLB_SIZE 256
+#define S390_ICACHE_SIZE 4096
+
+enum s390_acc { ACC_FETCH = 0, ACC_STORE = 1, ACC_IFETCH = 2, ACC_N = 3 };
+
+struct s390_cpu {
+	/* architected state */
+	uint64_t gpr[16];
+	uint64_t psw_mask;   /* CC bits valid whenever run() is not active */
+	uint64_t psw_addr;
+	uint64_t cr[16];
+	uint32_t acr[16];
+	uint64_t fpr[16];    /* bit patterns; only loads/stores/moves so far */
+	uint32_t fpc;
+	uint32_t prefix;
+	uint32_t todpr;
+	uint64_t ckc;
+	int64_t cputm;       /* CPU timer value as of the last sync */
+	uint64_t bea;        /* breaking-event address */
+	uint16_t cpu_addr;   /* CPU address (STAP, SIGP) */
+	uint64_t cpuid;      /* STIDP value */
+
+	/* The TOD clock. With tod_read set (softkvm: host TOD + VM epoch) the
+	 * interpreter asks it, and SCK calls tod_set; without, the TOD is
+	 * host CLOCK_MONOTONIC + tod_epoch (TOD units) and SCK moves
+	 * tod_epoch. */
+	uint64_t (*tod_read)(void *opaque);
+	void (*tod_set)(void *opaque, uint64_t tod);
+	void *tod_opaque;
+	int64_t tod_epoch;
+
+	struct s390_mem *mem;
+	volatile int kick;   /* set from another thread: run() returns STOPPED */
+	struct s390_icpt icpt;
+
+	/* --- private to the interpreter --- */
+	uint32_t cc_op;
+	uint64_t cc_a, cc_b;
+	uint64_t cputm_ref;  /* TOD when cputm was last synced */
+	uint64_t cur_addr;   /* address of the instruction being executed */
+	uint8_t cur_ilen;    /* its length (for ILC) */
+	int64_t budget;
+	jmp_buf *exc;
+	uint16_t pgm_code;   /* pending program interruption */
+	uint8_t pgm_ilc;     /* instruction length stored with it (0 = early) */
+	uint64_t pgm_old_addr;
+	struct s390_tlbe tlb[ACC_N][S390_TLB_SIZE];
+	struct s390_insn *icache;  /* S390_ICACHE_SIZE entries, lazily allocated */
+	uint64_t *icache_tag;
+	uint64_t *icache_ipage;    /* absolute page of each entry's instruction */
+	uint64_t stat_insns;
+	uint64_t stat_icache_miss;
+};
+
+/* Set up guest memory over ram[0, size): allocates keys and code flags. */
+int s390_mem_init(struct s390_mem *mem, uint8_t *ram, uint64_t size);
+void s390_mem_destroy(struct s390_mem *mem);
+
+/* Initialise (zero registers, reset-like CR values, empty caches). */
+int s390_cpu_init(struct s390_cpu *cpu, struct s390_mem *mem);
+void s390_cpu_destroy(struct s390_cpu *cpu);
+
+/* Execute up to budget instructions (interrupts count as one). */
+enum s390_event s390_cpu_run(struct s390_cpu *cpu, int64_t budget);
+
+/* Forget cached translations and decoded code (after external changes). */
+void s390_cpu_flush(struct s390_cpu *cpu);
+/* Guest memory [abs, abs+len) changed outside the interpreter. */
+void s390_mem_touched(struct s390_cpu *cpu, uint64_t abs, uint64_t len);
+
+/* Deliver a program interruption as the architecture does (for softkvm's
+ * own intercept handlers: e.g. a bad SCCB address). ilen is the ILC to
+ * store; the PSW must already point past the instruction. */
+void s390_cpu_program_irq(struct s390_cpu *cpu, uint16_t code, unsigned ilen);
+/* Store the current PSW at old, load a new one from new (real addresses). */
+void s390_cpu_psw_swap(struct s390_cpu *cpu, uint32_t old, uint32_t new_);
+
+/* Real address -> absolute address (prefixing, spec 4.9). */
+uint64_t s390_real_to_abs(uint32_t prefix, uint64_t real);
+
+/* Big-endian accessors on absolute storage; false if out of range. */
+bool s390_abs_read(const struct s390_mem *mem, uint64_t abs, void *buf, uint64_t len);
+bool s390_abs_write(struct s390_mem *mem, uint64_t abs, const void *buf, uint64_t len);
+
+/* TOD clock (host monotonic time in TOD units + epoch). */
+uint64_t s390_tod_now(const struct s390_cpu *cpu);
+int64_t s390_cpu_get_cputm(const struct s390_cpu *cpu);
+void s390_cpu_set_cputm(struct s390_cpu *cpu, int64_t v);
+
+/* Is a 16-byte PSW valid for loading (spec 6.1)? */
+bool s390_psw_valid(uint64_t mask, uint64_t addr);
+
+/* Instruction length from the first opcode byte. */
+static inline unsigned s390_insn_len(uint8_t op0)
+{
+	return op0 < 0x40 ? 2 : op0 < 0xC0 ? 4 : 6;
+}
+
+/* The facility list this CPU model reports (STFL/STFLE doubleword 0). */
+extern const uint64_t s390_facilities[2];
+
+#endif

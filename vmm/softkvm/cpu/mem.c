@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The memory path: logical -> real -> absolute, storage keys, protection,
+ * the software TLB and the decode-cache invalidation hook.
+ */
+#include <stdlib.h>
+
+#include "softkvm/cpu/internal.h"
+
+#define CR0_LAP 0x0000000010000000ULL
+
+uint64_t s390_real_to_abs(uint32_t prefix, uint64_t real)
+{
+	uint64_t pfx = prefix & 0x7FFFE000u;
+
+	if (real < 0x2000)
+		return real + pfx;
+	if (real >= pfx && real < pfx + 0x2000)
+		return real - pfx;
+	return real;
+}
+
+bool s390_abs_read(const struct s390_mem *mem, uint64_t abs, void *buf, uint64_t len)
+{
+	if (abs > mem->size || len > mem->size - abs)
+		return false;
+	memcpy(buf, mem->ram + abs, len);
+	return true;
+}
+
+bool s390_abs_write(struct s390_mem *mem, uint64_t abs, const void *buf, uint64_t len)
+{
+	if (abs > mem->size || len > mem->size - abs)
+		return false;
+	memcpy(mem->ram + abs, buf, len);
+	return true;
+}
+
+void s390_tlb_flush(struct s390_cpu *cpu)
+{
+	for (int a = 0; a < ACC_N; a++)
+		for (int i = 0; i < S390_TLB_SIZE; i++)
+			cpu->tlb[a][i].page = TLB_EMPTY;
+}
+
+void s390_icache_flush(struct s390_cpu *cpu)
+{
+	if (!cpu->icache_tag)
+		return;
+	for (int i = 0; i < S390_ICACHE_SIZE; i++)
+		cpu->icache_tag[i] = TLB_EMPTY;
+}
+
+void s390_cpu_flush(struct s390_cpu *cpu)
+{
+	s390_tlb_flush(cpu);
+	s390_icache_flush(cpu);
+	if (cpu->mem && cpu->mem->code)
+		memset(cpu->mem->code, 0, cpu->mem->size >> 12);
+}
+
+/* A store hit a page that holds decoded instructions: drop them. */
+static void code_page_written(struct s390_cpu *cpu, uint64_t abs_page)
+{
+	cpu->mem->code[abs_page >> 12] = 0;
+	if (!cpu->icache_tag)
+		return;
+	for (int i = 0; i < S390_ICACHE_SIZE; i++)
+		if (cpu->icache_ipage[i] == abs_page)
+			cpu->icache_tag[i] = TLB_EMPTY;
+	/* the instruction TLB entry must go too, so that the next decode of
+	 * this page marks it again */
+	for (int i = 0; i < S390_TLB_SIZE; i++) {
+		struct s390_tlbe *e = &cpu->tlb[ACC_IFETCH][i];
+		if (e->page != TLB_EMPTY && e->host == cpu->mem->ram + abs_page)
+			e->page = TLB_EMPTY;
+	}
+}
+
+void s390_mem_touched(struct s390_cpu *cpu, uint64_t abs, uint64_t len)
+{
+	uint64_t end = abs + len;
+
+	for (uint64_t pg = abs & PAGE_MASK_4K; pg < end && pg < cpu->mem->size; pg += 4096)
+		if (cpu->mem->code[pg >> 12])
+			code_page_written(cpu, pg);
+}
+
+/*
+ * Translate one logical address for an access and, where allowed, remember
+ * the page in the TLB. Raises the program interruption on failure.
+ */
+uint8_t *s390_tlb_fill(struct s390_cpu *cpu, uint64_t la, enum s390_acc acc)
+{
+	struct s390_mem *mem = cpu->mem;
+	uint64_t page = la & PAGE_MASK_4K;
+	/* DAT is refused at PSW load time (S390_EV_DAT): logical == real */
+	uint64_t abs = s390_real_to_abs(cpu->prefix, la);
+	bool cacheable = true;
+
+	if (abs >= mem->size)
+		s390_pgm(cpu, PGM_ADDRESSING);
+
+	uint64_t apage = abs & PAGE_MASK_4K;
+	uint8_t *key = &mem->keys[abs >> 12];
+	unsigned pswkey = (unsigned)(cpu->psw_mask >> PSW_SHIFT_KEY) & 0xF;
+
+	if (acc == ACC_STORE) {
+		if ((cpu->cr[0] & CR0_LAP) &&
+		    ((la & 0xFFFFFFFFFFFFFE00ULL) == 0 ||
+		     (la & 0xFFFFFFFFFFFFFE00ULL) == 0x1000)) {
+			s390_pgm(cpu, PGM_PROTECTION);
+		}
+		if ((cpu->cr[0] & CR0_LAP) && (page == 0 || page == 0x1000))
+			cacheable = false;
+		if (pswkey && pswkey != (*key >> 4))
+			s390_pgm(cpu, PGM_PROTECTION);
+		*key |= SKEY_R | SKEY_C;
+		if (mem->code[abs >> 12]) {
+			code_page_written(cpu, apage);
+			/* stays uncached in the store TLB only while code is there;
+			 * after the invalidation it may be cached again */
+		}
+	} else {
+		if (pswkey && (*key & SKEY_F) && pswkey != (*key >> 4))
+			s390_pgm(cpu, PGM_PROTECTION);
+		*key |= SKEY_R;
+		if (acc == ACC_IFETCH && !mem->code[abs >> 12]) {
+			mem->code[abs >> 12] = 1;
+			/* no store may bypass the fill path for this page now */
+			for (int i = 0; i < S390_TLB_SIZE; i++) {
+				struct s390_tlbe *e = &cpu->tlb[ACC_STORE][i];
+				if (e->page != TLB_EMPTY && e->host == mem->ram + apage)
+					e->page = TLB_EMPTY;
+			}
+		}
+	}
+
+	if (cacheable) {
+		struct s390_tlbe *e = &cpu->tlb[acc][(la >> 12) & (S390_TLB_SIZE - 1)];
+		e->page = page;
+		e->host = mem->ram + apage;
+	}
+	return mem->ram + abs;
+}
+
+/*
+ * Check that [la, la+len) is accessible (both ends of every page), before
+ * an instruction modifies anything: access exceptions suppress.
+ */
+void s390_probe(struct s390_cpu *cpu, uint64_t la, uint64_t len, enum s390_acc acc)
+{
+	uint64_t am = amode_mask(cpu->psw_mask);
+
+	if (!len)
+		return;
+	la &= am;
+	for (;;) {
+		(void)tlb_host(cpu, la, acc);
+		uint64_t room = 0x1000 - (la & 0xFFF);
+		if (room >= len)
+			break;
+		len -= room;
+		la = (la + room) & am;
+	}
+}
+
+uint64_t s390_ld_slow(struct s390_cpu *cpu, uint64_t la, unsigned len)
+{
+	uint64_t am = amode_mask(cpu->psw_mask);
+	uint64_t v = 0;
+
+	s390_probe(cpu, la, len, ACC_FETCH);
+	for (unsigned i = 0; i < len; i++)
+		v = v << 8 | *tlb_host(cpu, (la + i) & am, ACC_FETCH);
+	return v;
+}
+
+void s390_st_slow(struct s390_cpu *cpu, uint64_t la, uint64_t v, unsigned len)
+{
+	uint64_t am = amode_mask(cpu->psw_mask);
+
+	s390_probe(cpu, la, len, ACC_STORE);
+	for (unsigned i = 0; i < len; i++)
+		*tlb_host(cpu, (la + i) & am, ACC_STORE) =
+			(uint8_t)(v >> (8 * (len - 1 - i)));
+}
