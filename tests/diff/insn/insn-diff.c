@@ -363,6 +363,9 @@ ril_data:
 			place(c, NULL, &f.b2, &f.d2, ld, t);
 			break;
 		}
+		case F_S:	/* LFPC, STFPC: the privileged ones are skipped */
+			place(c, NULL, &f.b2, &f.d2, ld, data_target(16));
+			break;
 		case F_SI: case F_SIY: case F_SIL:
 			place(c, NULL, &f.b1, &f.d1, ld, data_target(16));
 			if (rn(3) == 0)

@@ -112,7 +112,11 @@ bool s390_psw_valid(uint64_t mask, uint64_t addr)
 		return false;
 	if ((mask & PSW_MASK_64) == PSW_MASK_EA)
 		return false;
-	if (addr & 1)
+	/*
+	 * An odd instruction address is only an error when an instruction
+	 * is fetched; a wait PSW fetches none (exit conventions use 0xFFF).
+	 */
+	if ((addr & 1) && !(mask & PSW_MASK_WAIT))
 		return false;
 	return (addr & ~amode_mask(mask)) == 0;
 }

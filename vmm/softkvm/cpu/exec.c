@@ -366,6 +366,35 @@ static void clm(struct s390_cpu *cpu, uint32_t v, unsigned m, uint64_t a)
 	cc_const(cpu, cc);
 }
 
+/*
+ * The FPC instructions are BFP instructions: without the AFP-register
+ * control they raise a data exception with DXC 2. Reserved FPC bits
+ * (the same set QEMU and softkvm's KVM_SET_FPU refuse) and unassigned
+ * rounding modes are a specification exception.
+ */
+#define FPC_RESERVED 0x03030088u
+
+static void bfp_check(struct s390_cpu *cpu)
+{
+	if (!(cpu->cr[0] & CR0_AFP)) {
+		uint8_t *p = s390_lowcore(cpu, LC_DATA_EXC_CODE, 4);
+
+		if (p)
+			put_be32(p, 2);
+		s390_pgm(cpu, PGM_DATA);
+	}
+}
+
+static void fpc_load(struct s390_cpu *cpu, uint32_t v)
+{
+	unsigned rounding = v & 7;
+
+	/* BFP rounding modes 4-6 are unassigned */
+	if ((v & FPC_RESERVED) || (rounding >= 4 && rounding <= 6))
+		s390_pgm(cpu, PGM_SPECIFICATION);
+	cpu->fpc = v;
+}
+
 static void afp_check(struct s390_cpu *cpu, unsigned r, bool always)
 {
 	if (!(cpu->cr[0] & CR0_AFP) && (always || (r & 9) != 0 || r >= 8)) {
@@ -837,6 +866,10 @@ dispatch:
 		cpu->fpr[r1] = (cpu->fpr[r1] & 0xFFFFFFFFULL) | (cpu->fpr[r2] & ~0xFFFFFFFFULL);
 		break;
 	case OP_LZDR: afp_check(cpu, r1, false); cpu->fpr[r1] = 0; break;
+	case OP_SFPC: bfp_check(cpu); fpc_load(cpu, L32(r1)); break;
+	case OP_EFPC: bfp_check(cpu); W32(r1, cpu->fpc); break;
+	case OP_LFPC: bfp_check(cpu); fpc_load(cpu, ld32(cpu, EA_2)); break;
+	case OP_STFPC: bfp_check(cpu); st32(cpu, EA_2, cpu->fpc); break;
 	case OP_LZER: afp_check(cpu, r1, false); cpu->fpr[r1] &= 0xFFFFFFFFULL; break;
 	case OP_LDGR: afp_check(cpu, r1, true); cpu->fpr[r1] = R(r2); break;
 	case OP_LGDR: afp_check(cpu, r2, true); R(r1) = cpu->fpr[r2]; break;
