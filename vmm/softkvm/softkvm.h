@@ -89,6 +89,8 @@ struct sk_memslot {
 };
 
 struct sk_vcpu;
+struct sk_mem;    /* run.c: the interpreter's view of guest memory */
+struct sk_cpu;    /* run.c: a vCPU's interpreter state and wait machinery */
 
 /*
  * A VM. `lock` guards everything here (memslots, TOD epoch, caps, storage
@@ -107,6 +109,7 @@ struct sk_vm {
 	bool has_flic;
 	unsigned nr_vcpus;
 	struct sk_vcpu *vcpus[SK_MAX_VCPUS];  /* by id; atomic access */
+	struct sk_mem *mem;           /* run.c; built at the first KVM_RUN */
 };
 
 /*
@@ -142,6 +145,7 @@ struct sk_vcpu {
 	bool stopped;
 	uint8_t last_ilen;            /* last intercepted instruction */
 	struct sk_sie sie;
+	struct sk_cpu *cpu;           /* run.c; set at the first KVM_RUN [L] */
 };
 
 /* object.c */
@@ -225,5 +229,15 @@ void sk_sync_regs_load(struct sk_vcpu *vcpu);
 void sk_sync_regs_store(struct sk_vcpu *vcpu);
 /* Is fpc a valid floating-point-control value? */
 bool sk_fpc_valid(uint32_t fpc);
+
+/* run.c: KVM_RUN (docs/softkvm.md, "KVM_RUN") */
+/* KVM_RUN after the entry checks (immediate_exit, sync-reg bits). */
+long sk_run(struct sk_vcpu *vcpu);
+/* Wake the vCPU after an injection or a state change: an enabled wait
+ * re-checks at once, a running vCPU at its next budget boundary. [L] */
+void sk_vcpu_kick(struct sk_vcpu *vcpu);
+/* Release what KVM_RUN allocated (vCPU / VM teardown). */
+void sk_run_vcpu_free(struct sk_vcpu *vcpu);
+void sk_run_vm_free(struct sk_vm *vm);
 
 #endif

@@ -105,6 +105,7 @@ out_unlock:
 
 void sk_vcpu_free(struct sk_vcpu *v)
 {
+	sk_run_vcpu_free(v);
 	munmap(v->run, SK_RUN_SIZE);
 	pthread_cond_destroy(&v->wake);
 	pthread_mutex_destroy(&v->lock);
@@ -141,7 +142,7 @@ static void vcpu_start(struct sk_vcpu *v)
 {
 	pthread_mutex_lock(&v->lock);
 	v->stopped = false;
-	pthread_cond_broadcast(&v->wake);
+	sk_vcpu_kick(v);
 	pthread_mutex_unlock(&v->lock);
 }
 
@@ -311,7 +312,7 @@ static long inject_irq(struct sk_vcpu *v, const struct kvm_s390_irq *irq)
 	sk_vcpu_info(v, &vi);
 	r = skirq_inject_local(&v->li, &vi, irq);
 	if (r == 0)
-		pthread_cond_broadcast(&v->wake);
+		sk_vcpu_kick(v);
 	pthread_mutex_unlock(&v->lock);
 	if (r == SKIRQ_STORE_STATUS)
 		r = sk_store_status(v, KVM_S390_STORE_STATUS_NOADDR);
@@ -452,7 +453,7 @@ static long vcpu_mem_op(struct sk_vcpu *v, const struct kvm_s390_mem_op *mop)
 }
 
 /* ------------------------------------------------------------------------ */
-/* KVM_RUN (entry checks only so far) and dispatch                          */
+/* KVM_RUN (entry checks here, the run itself in run.c) and dispatch        */
 /* ------------------------------------------------------------------------ */
 
 static long vcpu_run(struct sk_vcpu *v)
@@ -467,8 +468,7 @@ static long vcpu_run(struct sk_vcpu *v)
 		return r;
 	if (sk_vm_user_cpu_state_ctrl(v->vm) && is_stopped(v))
 		return -EINVAL;
-	/* Executing guest code is the next increment. */
-	return -ENOSYS;
+	return sk_run(v);   /* run.c */
 }
 
 #define ARG(type) ((type *)(uintptr_t)arg)

@@ -46,6 +46,7 @@ void sk_vm_destroy(struct sk_vm *vm)
 		if (vm->vcpus[i])
 			sk_vcpu_free(vm->vcpus[i]);
 	skirq_float_clear(&vm->fi);
+	sk_run_vm_free(vm);
 	sk_memslots_free(vm);
 	pthread_mutex_destroy(&vm->lock);
 	free(vm);
@@ -60,7 +61,9 @@ void sk_vm_kick_float(struct sk_vm *vm)
 {
 	/*
 	 * The kernel wakes an idle vCPU, else the next running one round
-	 * robin. Until KVM_RUN exists nobody waits; wake every vCPU.
+	 * robin. softkvm wakes every vCPU: a running one notices at its
+	 * next budget boundary anyway, and every waiting one re-checks
+	 * (one that is masked for the interrupt goes back to sleep).
 	 */
 	for (unsigned i = 0; i < SK_MAX_VCPUS; i++) {
 		struct sk_vcpu *v = __atomic_load_n(&vm->vcpus[i],
@@ -69,7 +72,7 @@ void sk_vm_kick_float(struct sk_vm *vm)
 		if (!v)
 			continue;
 		pthread_mutex_lock(&v->lock);
-		pthread_cond_broadcast(&v->wake);
+		sk_vcpu_kick(v);
 		pthread_mutex_unlock(&v->lock);
 	}
 }

@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: MIT
+/*
+ * softkvm KVM_RUN: register state in and out of the interpreter, the run
+ * loop (interrupt delivery, the interpreter's events, the stop
+ * intercept), and the enabled wait. docs/softkvm.md, "KVM_RUN".
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "softkvm/run.h"
+
+/* ------------------------------------------------------------------------ */
+/* Small helpers for the intercept handlers                                 */
+/* ------------------------------------------------------------------------ */
+
+void sk_exit_sieic(struct sk_vcpu *v, uint8_t icptcode, uint16_t ipa,
+		   uint32_t ipb)
+{
+	v->run->exit_reason = KVM_EXIT_S390_SIEIC;
+	v->run->s390_sieic.icptcode = icptcode;
+	v->run->s390_sieic.ipa = ipa;
+	v->run->s390_sieic.ipb = ipb;
+}
+
+void sk_set_cc(struct s390_cpu *c, unsigned cc)
+{
+	c->psw_mask = (c->psw_mask & ~PSW_MASK_CC) |
+		      ((uint64_t)(cc & 3) << PSW_SHIFT_CC);
+}
+
+uint64_t sk_icpt_addr(const struct s390_cpu *c)
+{
+	unsigned b2 = c->icpt.ipb >> 28;
+	uint64_t d2 = (c->icpt.ipb >> 16) & 0xfff;
+
+	return (b2 ? c->gpr[b2] : 0) + d2;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Memory and per-vCPU state                                                */
+/* ------------------------------------------------------------------------ */
+
+/* The slot at guest address 0 as the interpreter's memory. [vm->lock] */
+static int vm_mem_get(struct sk_vm *vm, struct sk_mem **out)
+{
+	struct sk_memslot *s = NULL;
+	struct sk_mem *m;
+
+	for (unsigned i = 0; i < SK_NR_MEMSLOTS; i++)
+		if (vm->slots[i].used && vm->slots[i].guest_mapped &&
+		    vm->slots[i].gpa == 0)
+			s = &vm->slots[i];
+	/* Without memory at 0 the kernel cannot map the lowcore: EFAULT. */
+	if (!s)
+		return -EFAULT;
+	m = vm->mem;
+	if (!m || m->host != s->host || m->size != s->size) {
+		m = calloc(1, sizeof(*m));
+		if (!m)
+			return -ENOMEM;
+		if (s390_mem_init(&m->m, s->host, s->size) < 0) {
+			free(m);
+			return -ENOMEM;
+		}
+		m->host = s->host;
+		m->size = s->size;
+		m->older = vm->mem;
+		vm->mem = m;
+	}
+	*out = m;
+	return 0;
+}
+
+void sk_run_vm_free(struct sk_vm *vm)
+{
+	while (vm->mem) {
+		struct sk_mem *m = vm->mem;
+
+		vm->mem = m->older;
+		s390_mem_destroy(&m->m);
+		free(m);
+	}
+}
+
+static uint64_t tod_read(void *opaque)
+{
+	return softkvm_guest_tod(opaque);
+}
+
+static void tod_set(void *opaque, uint64_t tod)
+{
+	struct sk_vcpu *v = opaque;
+
+	sk_set_guest_tod(v->vm, tod);
+}
+
+/* Bind the vCPU to the VM's current memory, creating its state once. */
+static int cpu_get(struct sk_vcpu *v)
+{
+	struct sk_mem *m;
+	struct sk_cpu *c;
+	int r;
+
+	pthread_mutex_lock(&v->vm->lock);
+	r = vm_mem_get(v->vm, &m);
+	pthread_mutex_unlock(&v->vm->lock);
+	if (r < 0)
+		return r;
+	if (v->cpu) {
+		if (v->cpu->c.mem != &m->m)
+			v->cpu->c.mem = &m->m;
+		return 0;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (c->wake_fd < 0) {
+		free(c);
+		return -ENOMEM;
+	}
+	if (s390_cpu_init(&c->c, &m->m) < 0) {
+		close(c->wake_fd);
+		free(c);
+		return -ENOMEM;
+	}
+	c->c.tod_read = tod_read;
+	c->c.tod_set = tod_set;
+	c->c.tod_opaque = v;
+	c->c.cpu_addr = (uint16_t)v->id;
+	pthread_mutex_lock(&v->lock);
+	v->cpu = c;
+	pthread_mutex_unlock(&v->lock);
+	return 0;
+}
+
+void sk_run_vcpu_free(struct sk_vcpu *v)
+{
+	if (!v->cpu)
+		return;
+	s390_cpu_destroy(&v->cpu->c);
+	close(v->cpu->wake_fd);
+	free(v->cpu);
+	v->cpu = NULL;
+}
+
+void sk_vcpu_kick(struct sk_vcpu *v)
+{
+	static const uint64_t one = 1;
+
+	pthread_cond_broadcast(&v->wake);
+	if (v->cpu && v->cpu->idle)
+		(void)!write(v->cpu->wake_fd, &one, sizeof(one));
+}
+
+/* kvm_run + SIE state -> interpreter (after sk_sync_regs_load). */
+static void vcpu_to_cpu(struct sk_vcpu *v)
+{
+	struct s390_cpu *c = &v->cpu->c;
+	const struct kvm_sync_regs *r = &v->run->s.regs;
+	const struct sk_sie *s = &v->sie;
+
+	memcpy(c->gpr, r->gprs, sizeof(c->gpr));
+	memcpy(c->acr, r->acrs, sizeof(c->acr));
+	memcpy(c->fpr, r->fprs, sizeof(c->fpr));
+	c->fpc = r->fpc;
+	c->psw_mask = s->psw_mask;
+	c->psw_addr = s->psw_addr;
+	memcpy(c->cr, s->cr, sizeof(c->cr));
+	c->prefix = s->prefix;
+	c->todpr = s->todpr;
+	c->ckc = s->ckc;
+	c->bea = s->gbea;
+	s390_cpu_set_cputm(c, (int64_t)s->cputm);
+	/*
+	 * The VMM may have written memory, CRs or the prefix meanwhile. The
+	 * flush also clears the code-page flags all vCPUs share: vm->lock
+	 * keeps two vCPUs from doing that at once.
+	 */
+	pthread_mutex_lock(&v->vm->lock);
+	s390_cpu_flush(c);
+	pthread_mutex_unlock(&v->vm->lock);
+}
+
+void sk_cpu_to_vcpu(struct sk_vcpu *v)
+{
+	const struct s390_cpu *c = &v->cpu->c;
+	struct kvm_sync_regs *r = &v->run->s.regs;
+	struct sk_sie *s = &v->sie;
+
+	memcpy(r->gprs, c->gpr, sizeof(r->gprs));
+	memcpy(r->acrs, c->acr, sizeof(r->acrs));
+	memcpy(r->fprs, c->fpr, sizeof(r->fprs));
+	r->fpc = c->fpc;
+	s->psw_mask = c->psw_mask;
+	s->psw_addr = c->psw_addr;
+	memcpy(s->cr, c->cr, sizeof(s->cr));
+	s->prefix = c->prefix;
+	s->todpr = c->todpr;
+	s->ckc = c->ckc;
+	s->gbea = c->bea;
+	s->cputm = (uint64_t)s390_cpu_get_cputm(c);
+}
+
+/* Show the PSW and CRs that a CONDITIONAL EMERGENCY SIGNAL looks at. [L] */
+static void publish(struct sk_cpu *sc)
+{
+	sc->pub_psw_mask = sc->c.psw_mask;
+	sc->pub_psw_addr = sc->c.psw_addr;
+	sc->pub_cr3 = sc->c.cr[3];
+	sc->pub_cr4 = sc->c.cr[4];
+}
+
+/* ------------------------------------------------------------------------ */
+/* Interrupts and the stop intercept                                        */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Recompute the timer conditions, then deliver everything deliverable
+ * (the kernel's kvm_s390_deliver_pending_interrupts). *stop is set when a
+ * SIGP STOP waits and nothing else is deliverable. 0 or -EFAULT.
+ */
+static int deliver(struct sk_vcpu *v, bool *stop)
+{
+	struct sk_vm *vm = v->vm;
+	struct s390_cpu *c = &v->cpu->c;
+	struct skirq_cpu ic = {
+		.ram = c->mem->ram, .ram_size = c->mem->size,
+		.prefix = c->prefix, .psw_mask = c->psw_mask,
+		.psw_addr = c->psw_addr, .cr = c->cr, .gbea = c->bea,
+		.gpr = c->gpr, .fpr = c->fpr, .acr = c->acr, .fpc = c->fpc,
+		.todpr = c->todpr, .ckc = c->ckc,
+	};
+	uint64_t tod = s390_tod_now(c);
+	int r;
+
+	ic.cputm = (uint64_t)s390_cpu_get_cputm(c);
+	pthread_mutex_lock(&vm->lock);
+	pthread_mutex_lock(&v->lock);
+	skirq_update_timers(&v->li, sk_ckc_due(c, tod), sk_cputm_due(c));
+	if (skirq_next(&v->li, &vm->fi, c->psw_mask, c->cr) < 0) {
+		r = 0;
+	} else {
+		r = skirq_deliver_all(&v->li, &vm->fi, &ic);
+		c->psw_mask = ic.psw_mask;
+		c->psw_addr = ic.psw_addr;
+		if (ic.prefix_changed) {
+			c->prefix = ic.prefix;
+			s390_cpu_flush(c);
+		} else {
+			s390_mem_touched(c, s390_real_to_abs(c->prefix, 0),
+					 0x2000);
+		}
+		sk_mark_dirty_locked(vm, s390_real_to_abs(c->prefix, 0),
+				     0x2000);
+	}
+	*stop = skirq_stop_pending(&v->li);
+	pthread_mutex_unlock(&v->lock);
+	pthread_mutex_unlock(&vm->lock);
+	return r;
+}
+
+/*
+ * The stop intercept (icptcode 0x28): store status if the stop asks for
+ * it, stop the vCPU unless CPU state is user-controlled (then the stop
+ * stays pending until SET_MP_STATE), and exit. SK_EXIT or -EFAULT.
+ */
+static int handle_stop(struct sk_vcpu *v)
+{
+	uint32_t flags;
+	int r;
+
+	pthread_mutex_lock(&v->lock);
+	flags = skirq_stop_flags(&v->li);
+	pthread_mutex_unlock(&v->lock);
+	if (flags & KVM_S390_STOP_FLAG_STORE_STATUS) {
+		sk_cpu_to_vcpu(v);
+		r = sk_store_status(v, KVM_S390_STORE_STATUS_NOADDR);
+		if (r < 0)
+			return r;
+		pthread_mutex_lock(&v->vm->lock);
+		s390_mem_touched(&v->cpu->c, 0x1200, 0x200);
+		s390_mem_touched(&v->cpu->c, 163, 1);
+		pthread_mutex_unlock(&v->vm->lock);
+	}
+	if (!sk_vm_user_cpu_state_ctrl(v->vm)) {
+		pthread_mutex_lock(&v->lock);
+		skirq_clear_stop(&v->li);
+		v->stopped = true;
+		pthread_mutex_unlock(&v->lock);
+	}
+	sk_exit_sieic(v, 0x28, 0, 0);
+	return SK_EXIT;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The enabled wait                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* Something that ends an enabled wait? [F, L] */
+static bool wake_cond(struct sk_vcpu *v)
+{
+	const struct s390_cpu *c = &v->cpu->c;
+
+	return skirq_vcpu_has_irq(&v->li, &v->vm->fi, c->psw_mask, c->cr,
+				  false) ||
+	       sk_ckc_due(c, s390_tod_now(c)) || sk_cputm_due(c);
+}
+
+/*
+ * Sleep until an interrupt is deliverable, a timer comes due, a stop is
+ * pending, or a kick. Injectors write wake_fd while `idle` is set; a
+ * signal interrupts ppoll(), which runs with the caller's signal mask
+ * while every signal is blocked around the checks, so neither can slip
+ * in between a check and the sleep. 0 to go on, -EINTR for a kick.
+ */
+static int enabled_wait(struct sk_vcpu *v)
+{
+	struct sk_cpu *sc = v->cpu;
+	struct pollfd pfd = { .fd = sc->wake_fd, .events = POLLIN };
+	sigset_t all, old;
+	uint64_t cnt;
+	int r = 0;
+
+	sigfillset(&all);
+	for (;;) {
+		struct timespec ts, *tsp = NULL;
+		int64_t ns;
+		bool wake;
+
+		pthread_sigmask(SIG_BLOCK, &all, &old);
+		pthread_mutex_lock(&v->vm->lock);
+		pthread_mutex_lock(&v->lock);
+		wake = wake_cond(v);
+		sc->idle = !wake;
+		if (!wake)
+			publish(sc);
+		pthread_mutex_unlock(&v->lock);
+		pthread_mutex_unlock(&v->vm->lock);
+		if (wake) {
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
+			return 0;
+		}
+		if (__atomic_load_n(&v->run->immediate_exit,
+				    __ATOMIC_ACQUIRE)) {
+			r = -EINTR;
+		} else {
+			ns = sk_timer_deadline_ns(&sc->c);
+			if (ns >= 0) {
+				ts.tv_sec = ns / 1000000000;
+				ts.tv_nsec = ns % 1000000000;
+				tsp = &ts;
+			}
+			if (ppoll(&pfd, 1, tsp, &old) < 0 && errno == EINTR)
+				r = -EINTR;
+		}
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		while (read(sc->wake_fd, &cnt, sizeof(cnt)) > 0)
+			;
+		pthread_mutex_lock(&v->lock);
+		sc->idle = false;
+		pthread_mutex_unlock(&v->lock);
+		if (r < 0)
+			return r;
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* KVM_RUN                                                                  */
+/* ------------------------------------------------------------------------ */
+
+static bool kicked(struct sk_vcpu *v)
+{
+	return __atomic_load_n(&v->run->immediate_exit, __ATOMIC_ACQUIRE);
+}
+
+/* The loop: SK_EXIT with kvm_run's exit filled in, or -errno. */
+static int run_loop(struct sk_vcpu *v)
+{
+	struct s390_cpu *c = &v->cpu->c;
+
+	for (;;) {
+		bool stop;
+		int r;
+
+		if (kicked(v))
+			return -EINTR;
+		r = deliver(v, &stop);
+		if (r < 0)
+			return r;
+		if (stop)
+			return handle_stop(v);
+		switch (s390_cpu_run(c, SK_BUDGET)) {
+		case S390_EV_BUDGET:
+		case S390_EV_IRQ_WINDOW:
+		case S390_EV_STOPPED:
+			c->kick = 0;
+			break;
+		case S390_EV_INTERCEPT:
+			v->last_ilen = c->icpt.ilen;
+			r = sk_handle_intercept(v);
+			if (r != SK_CONTINUE)
+				return r;
+			break;
+		case S390_EV_WAIT:
+			r = enabled_wait(v);
+			if (r < 0)
+				return r;
+			break;
+		case S390_EV_DISABLED_WAIT:
+			sk_exit_sieic(v, 0x1c, 0, 0);
+			return SK_EXIT;
+		case S390_EV_PGM_LOOP:
+			/* The kernel's program intercept with an invalid
+			 * program-new PSW: icptcode 0x08 to user space. */
+			sk_exit_sieic(v, 0x08, 0, 0);
+			return SK_EXIT;
+		case S390_EV_DAT:
+			return -EOPNOTSUPP;
+		}
+	}
+}
+
+long sk_run(struct sk_vcpu *v)
+{
+	int r;
+
+	r = cpu_get(v);
+	if (r < 0)
+		return r;
+	/* Without user-controlled CPU state, KVM_RUN starts the vCPU. */
+	pthread_mutex_lock(&v->lock);
+	if (!sk_vm_user_cpu_state_ctrl(v->vm) && v->stopped)
+		v->stopped = false;
+	v->cpu->in_run = true;
+	pthread_mutex_unlock(&v->lock);
+
+	sk_sync_regs_load(v);
+	vcpu_to_cpu(v);
+	r = run_loop(v);
+	sk_cpu_to_vcpu(v);
+	sk_sync_regs_store(v);
+
+	pthread_mutex_lock(&v->lock);
+	v->cpu->in_run = false;
+	publish(v->cpu);
+	pthread_mutex_unlock(&v->lock);
+	if (r == -EINTR)
+		v->run->exit_reason = KVM_EXIT_INTR;
+	return r < 0 ? r : 0;
+}
