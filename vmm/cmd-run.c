@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "accel.h"
 #include "cmd.h"
@@ -17,6 +18,7 @@
 #include "loader.h"
 #include "log.h"
 #include "status.h"
+#include "vm.h"
 
 #define MAX_CLI_SETTINGS 64
 
@@ -202,6 +204,25 @@ static int status_for_load_error(int err)
 	}
 }
 
+/* Bring the VM up, run it to its end, and return zvmm's exit status. */
+static int run_boot(const struct zvmm_config *cfg, enum accel_kind accel,
+		    struct guest_mem *gm, struct elf_image *img)
+{
+	static struct vm vm;
+	int ret;
+
+	ret = vm_create(&vm, cfg, accel, gm, img);
+	if (ret) {
+		vm_destroy(&vm);
+		return ret == -ENOMEM ? ZVMM_EXIT_OSERR : ZVMM_EXIT_UNAVAILABLE;
+	}
+	ret = vm_run(&vm);
+	if (vm.stuck)
+		_exit(ret);	/* a vCPU thread still uses the VM and memory */
+	vm_destroy(&vm);
+	return ret;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_args args = { 0 };
@@ -234,8 +255,7 @@ int cmd_run(int argc, char **argv)
 		 cfg.kernel, img.nsegs, (unsigned long long)img.start_addr,
 		 (unsigned long long)(cfg.mem_size >> 20), cfg.cpus,
 		 accel_name(accel));
-	log_error("cannot boot yet: the %s backend is not implemented in this build",
-		  accel == ACCEL_KVM ? "KVM" : "softkvm");
+	ret = run_boot(&cfg, accel, &gm, &img);
 	guest_mem_free(&gm);
-	return ZVMM_EXIT_UNAVAILABLE;
+	return ret;
 }

@@ -14,7 +14,10 @@ enum zvmm_status {
 	ZVMM_EXIT_NOINPUT = 66,		/* a named file cannot be read */
 	ZVMM_EXIT_UNAVAILABLE = 69,	/* accelerator or feature not available */
 	ZVMM_EXIT_SOFTWARE = 70,	/* internal error */
+	ZVMM_EXIT_HV_FAILURE = 70,	/* KVM_RUN failed or an unknown exit */
 	ZVMM_EXIT_OSERR = 71,		/* host resource failure (memory, threads) */
+	ZVMM_EXIT_GUEST_CRASH = 76,	/* disabled wait at a non-exit address,
+					   interruption loop */
 };
 
 #endif

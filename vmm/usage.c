@@ -33,7 +33,8 @@ void usage_print(FILE *out)
 "      --incoming URI    wait for a migrating VM on unix:PATH, tcp:HOST:PORT\n"
 "                        or file:PATH                 [migration] incoming\n"
 "      --trace LIST      comma-separated: exit, sclp, sigp, diag, irq, stsi,\n"
-"                        migrate, control, all                 [log] trace\n"
+"                        migrate, control, all (only exit prints today)\n"
+"                                                              [log] trace\n"
 "  -q, --quiet           print only errors and the guest's console\n"
 "                                                              [log] quiet\n"
 "  -h, --help            this text\n"
@@ -43,6 +44,8 @@ void usage_print(FILE *out)
 "Exit status: the guest's exit code once a guest has run (see\n"
 "docs/guest-abi.md); otherwise 64 bad command line or config, 65 bad guest\n"
 "image, 66 unreadable file, 69 accelerator or feature not available,\n"
-"70 internal error, 71 host resource failure.\n",
+"70 internal error or hypervisor failure, 71 host resource failure,\n"
+"76 the guest crashed (disabled wait at a non-exit address, interruption\n"
+"loop).\n",
 		ZVMM_MAX_CPUS, ZVMM_NAME_MAX);
 }
