@@ -108,8 +108,8 @@ $(BUILD)/host/libzvmm.a: $(HOST_OBJS)
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/host/libzvmm.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  UNIT    $@")
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/host/libzvmm.a \
-		-lcmocka -linih -lpthread
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(UNIT_LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/host/libzvmm.a \
+		-lcmocka -linih -lseccomp -lpthread
 
 -include $(HOST_OBJS:.o=.d) $(UNIT_BINS:=.d)
 
@@ -142,11 +142,21 @@ $(S390X_UNIT)/test_%: tests/unit/test_%.c tests/unit/unit.h $(S390X_UNIT)/libzvm
 	@$(if $(Q),echo "  UNIT    $@ (s390x)")
 	$(Q)$(S390X_UNIT_CC) $(HOST_CFLAGS) -I$(S390X_UNIT_INC) -Itests/unit -o $@ $< \
 		$(S390X_UNIT)/libzvmm.a -L$(S390X_LIBDIR) -l:libcmocka.so.0 \
-		$(S390X_LIBDIR)/libinih.a -lpthread
+		$(S390X_LIBDIR)/libinih.a $(S390X_LIBDIR)/libseccomp.a -lpthread
 
 -include $(S390X_UNIT_OBJS:.o=.d) $(S390X_UNIT_BINS:=.d)
 
 unit: $(UNIT_BINS) $(S390X_UNIT_BINS)
+unit-host: $(UNIT_BINS)
+
+# The threaded unit tests again, built with ThreadSanitizer. TSan needs
+# the address-space layout it was built for, hence setarch -R.
+TSAN_TESTS := test_softkvm_run test_softkvm_vcpu test_softkvm_vm test_vmm_pause test_vmm_vm
+test-tsan: $(DEPS_OK)
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/tsan OPT="-O1 -g -fsanitize=thread" \
+		UNIT_LDFLAGS=-fsanitize=thread $(TSAN_TESTS:%=$(BUILD)/tsan/tests/unit/%)
+	$(Q)TSAN_OPTIONS="halt_on_error=1 exitcode=66" CMOCKA_MESSAGE_OUTPUT=TAP \
+		prove --exec "setarch $(HOST_ARCH) -R" $(TSAN_TESTS:%=$(BUILD)/tsan/tests/unit/%)
 
 # ---------------------------------------------------------------------------
 # Guests, the ABI check and other test fragments.
@@ -190,5 +200,5 @@ bench: $(DEPS_OK)
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all run test test-build bench clean deps unit guest
+.PHONY: all run test test-build test-tsan bench clean deps unit unit-host guest
 .DELETE_ON_ERROR:
