@@ -14,9 +14,11 @@
 #include "accel.h"
 #include "cmd.h"
 #include "config.h"
+#include "control.h"
 #include "guest-mem.h"
 #include "loader.h"
 #include "log.h"
+#include "seccomp-filter.h"
 #include "status.h"
 #include "vm.h"
 
@@ -44,6 +46,7 @@ static const struct cli_option cli_options[] = {
 	{ "incoming", required_argument, 0, "migration", "incoming" },
 	{ "trace", required_argument, 0, "log", "trace" },
 	{ "quiet", no_argument, 'q', "log", "quiet" },
+	{ "seccomp", required_argument, 0, "machine", "seccomp" },
 };
 #define N_CLI_OPTIONS (sizeof(cli_options) / sizeof(cli_options[0]))
 
@@ -76,7 +79,7 @@ static const struct cli_option *option_by_value(int val)
 /* Returns 0, 1 after --help, or -EINVAL after a logged usage error. */
 static int run_parse_argv(int argc, char **argv, struct run_args *args)
 {
-	struct option longopts[N_CLI_OPTIONS + 3];
+	struct option longopts[N_CLI_OPTIONS + 4];
 	unsigned n = 0;
 	int c;
 
@@ -156,10 +159,6 @@ static int run_build_config(const struct run_args *args,
 /* Options that are parsed and validated now but whose feature is missing. */
 static int run_check_available(const struct zvmm_config *cfg)
 {
-	if (cfg->control[0]) {
-		log_error("--control: the control socket is not available yet");
-		return -ENOSYS;
-	}
 	if (cfg->incoming[0]) {
 		log_error("--incoming: migration is not available yet");
 		return -ENOSYS;
@@ -204,11 +203,32 @@ static int status_for_load_error(int err)
 	}
 }
 
+/* The allow-list, last thing before the vCPU threads start. */
+static int run_seccomp(int mode)
+{
+	int r;
+
+	if (mode == SECCOMP_OFF) {
+		log_warn("seccomp is OFF (--seccomp off): every syscall is allowed");
+		return 0;
+	}
+	r = seccomp_install();
+	if (r == 1 && mode == SECCOMP_AUTO) {
+		log_warn("seccomp is not available here (e.g. under qemu-user): running without it");
+		return 0;
+	}
+	if (r == 1)
+		log_error("--seccomp on: the kernel has no seccomp (use --seccomp off)");
+	return r ? -1 : 0;
+}
+
 /* Bring the VM up, run it to its end, and return zvmm's exit status. */
-static int run_boot(const struct zvmm_config *cfg, enum accel_kind accel,
-		    struct guest_mem *gm, struct elf_image *img)
+static int run_boot(const struct zvmm_config *cfg, int seccomp_mode,
+		    enum accel_kind accel, struct guest_mem *gm,
+		    struct elf_image *img)
 {
 	static struct vm vm;
+	static struct control ctl;
 	int ret;
 
 	ret = vm_create(&vm, cfg, accel, gm, img);
@@ -216,7 +236,24 @@ static int run_boot(const struct zvmm_config *cfg, enum accel_kind accel,
 		vm_destroy(&vm);
 		return ret == -ENOMEM ? ZVMM_EXIT_OSERR : ZVMM_EXIT_UNAVAILABLE;
 	}
+	if (cfg->control[0]) {
+		ret = control_open(&ctl, cfg->control);
+		if (ret) {
+			vm_destroy(&vm);
+			return ret == -EEXIST || ret == -EADDRINUSE ?
+				ZVMM_EXIT_USAGE : ZVMM_EXIT_OSERR;
+		}
+		vm.control = &ctl;
+	}
+	if (run_seccomp(seccomp_mode)) {
+		if (vm.control)
+			control_close(&ctl);
+		vm_destroy(&vm);
+		return ZVMM_EXIT_UNAVAILABLE;
+	}
 	ret = vm_run(&vm);
+	if (vm.control)
+		control_close(&ctl);
 	if (vm.stuck)
 		_exit(ret);	/* a vCPU thread still uses the VM and memory */
 	vm_destroy(&vm);
@@ -255,7 +292,7 @@ int cmd_run(int argc, char **argv)
 		 cfg.kernel, img.nsegs, (unsigned long long)img.start_addr,
 		 (unsigned long long)(cfg.mem_size >> 20), cfg.cpus,
 		 accel_name(accel));
-	ret = run_boot(&cfg, accel, &gm, &img);
+	ret = run_boot(&cfg, cfg.seccomp, accel, &gm, &img);
 	guest_mem_free(&gm);
 	return ret;
 }

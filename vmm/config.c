@@ -10,6 +10,7 @@
 #include "config.h"
 #include "log.h"
 #include "parse.h"
+#include "seccomp-filter.h"
 
 typedef int (*config_setter)(struct zvmm_config *cfg, const char *value,
 			     char *err, size_t errlen);
@@ -249,6 +250,19 @@ static int set_quiet(struct zvmm_config *cfg, const char *value,
 	return 0;
 }
 
+static int set_seccomp(struct zvmm_config *cfg, const char *value,
+		       char *err, size_t errlen)
+{
+	int mode = seccomp_parse_mode(value);
+
+	if (mode < 0) {
+		errf(err, errlen, "'%s' is not one of auto, on, off", value);
+		return -EINVAL;
+	}
+	cfg->seccomp = mode;
+	return 0;
+}
+
 static const struct config_key {
 	const char *section;
 	const char *key;
@@ -259,6 +273,7 @@ static const struct config_key {
 	{ "machine", "accel", set_accel },
 	{ "machine", "name", set_name },
 	{ "machine", "uuid", set_uuid },
+	{ "machine", "seccomp", set_seccomp },
 	{ "boot", "kernel", set_kernel },
 	{ "boot", "append", set_append },
 	{ "control", "socket", set_control },

@@ -52,6 +52,7 @@ struct zvmm_config {
 	char incoming[ZVMM_PATH_MAX];
 	unsigned trace;
 	bool quiet;
+	int seccomp;		/* enum seccomp_mode; 0 is auto */
 };
 
 void config_defaults(struct zvmm_config *cfg);

@@ -29,7 +29,12 @@ void usage_print(FILE *out)
 "      --accel KIND      auto (default): KVM on an s390x host with a usable\n"
 "                        /dev/kvm, softkvm elsewhere; kvm: real KVM only;\n"
 "                        soft: softkvm only               [machine] accel\n"
-"      --control PATH    serve the control socket at PATH [control] socket\n"
+"      --control PATH    serve the control socket at PATH (mode 0600; see\n"
+"                        zvmm ctl)                        [control] socket\n"
+"      --seccomp MODE    the syscall allow-list: auto (default: on, only a\n"
+"                        warning where the kernel has none), on (refuse to\n"
+"                        run without it), off (for debugging)\n"
+"                                                       [machine] seccomp\n"
 "      --incoming URI    wait for a migrating VM on unix:PATH, tcp:HOST:PORT\n"
 "                        or file:PATH                 [migration] incoming\n"
 "      --trace LIST      comma-separated: exit, sclp, sigp, diag, irq, stsi,\n"
@@ -39,13 +44,16 @@ void usage_print(FILE *out)
 "                                                              [log] quiet\n"
 "  -h, --help            this text\n"
 "\n"
-"ctl commands: status, pause, resume, quit, migrate URI\n"
+"ctl commands: status, pause, resume, quit, migrate URI (not yet). ctl exits\n"
+"0 on an \"ok\" reply, 1 on an \"error\" reply, 66 when there is no socket,\n"
+"69 when nobody serves it, 70 without a reply.\n"
 "\n"
 "Exit status: the guest's exit code once a guest has run (see\n"
 "docs/guest-abi.md); otherwise 64 bad command line or config, 65 bad guest\n"
 "image, 66 unreadable file, 69 accelerator or feature not available,\n"
 "70 internal error or hypervisor failure, 71 host resource failure,\n"
 "76 the guest crashed (disabled wait at a non-exit address, interruption\n"
-"loop).\n",
+"loop); 0 after `zvmm ctl quit`. Killed by SIGSYS: a syscall outside the\n"
+"seccomp allow-list (named on stderr).\n",
 		ZVMM_MAX_CPUS, ZVMM_NAME_MAX);
 }

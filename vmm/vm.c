@@ -17,6 +17,7 @@
 
 #include "accel.h"
 #include "bswap.h"
+#include "control.h"
 #include "diag.h"
 #include "hv.h"
 #include "log.h"
@@ -440,14 +441,15 @@ static void vm_main_loop(struct vm *vm)
 	bool use_stdin = stdin_usable();
 
 	for (;;) {
-		struct pollfd pfd[2] = {
+		struct pollfd pfd[3] = {
 			{ .fd = vm->wake_pipe[0], .events = POLLIN },
 			{ .fd = STDIN_FILENO, .events = POLLIN },
+			{ .fd = -1 },
 		};
 		enum vm_reset_kind reset;
 		unsigned who;
 		char drain[64];
-		int n, timeout;
+		int n, timeout, ctl_ms;
 
 		pthread_mutex_lock(&vm->lock);
 		if (vm->over) {
@@ -481,9 +483,19 @@ static void vm_main_loop(struct vm *vm)
 		timeout = watchdog_poll(vm);
 		if (in_len && (timeout < 0 || timeout > 20))
 			timeout = 20;
-		n = poll(pfd, use_stdin && in_len == 0 ? 2 : 1, timeout);
+		if (vm->control) {
+			control_pollfd(vm->control, &pfd[2]);
+			ctl_ms = control_timeout_ms(vm->control);
+			if (ctl_ms >= 0 && (timeout < 0 || ctl_ms < timeout))
+				timeout = ctl_ms;
+		}
+		if (!use_stdin || in_len)
+			pfd[1].fd = -1;
+		n = poll(pfd, 3, timeout);
 		if (n < 0 && errno != EINTR)
 			break;
+		if (vm->control && n >= 0)
+			control_service(vm->control, vm, pfd[2].revents);
 		if (pfd[0].revents)
 			while (read(vm->wake_pipe[0], drain, sizeof(drain)) > 0)
 				;
@@ -538,8 +550,10 @@ int vm_run(struct vm *vm)
 		return ZVMM_EXIT_OSERR;
 	/* A closed stdout is a console error, not a reason to die. */
 	signal(SIGPIPE, SIG_IGN);
-	/* vCPU threads start with every signal but the kick blocked. */
+	/* vCPU threads start with every signal but the kick blocked;
+	 * SIGSYS stays open for seccomp's report (seccomp-filter.c). */
 	sigfillset(&all);
+	sigdelset(&all, SIGSYS);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	for (unsigned i = 0; i < vm->ncpus; i++) {
 		struct vcpu *cpu = &vm->cpus[i];

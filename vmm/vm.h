@@ -34,6 +34,7 @@ struct diag288_state {
 
 struct vm;
 struct vcpu;
+struct control;
 typedef void (*vcpu_work_fn)(struct vcpu *cpu, void *arg);
 
 /*
@@ -100,6 +101,9 @@ struct vm {
 	uint8_t *iplb;
 	/* DIAG 288: the watchdog [sclp_lock]. */
 	struct diag288_state wdt;
+
+	/* The control socket, or NULL; the main thread's (control.h). */
+	struct control *control;
 };
 
 /* Bring-up (spec 1.3). The image is already in gm. 0 or -errno, logged. */

@@ -5,7 +5,7 @@
 
 help=$("$ZVMM" --help)
 tap_ok $? "--help exits 0"
-for opt in --memory --cpus --append --name --uuid --config --accel \
+for opt in --memory --cpus --append --name --uuid --config --accel --seccomp \
 	   --control --incoming --trace --quiet --help "zvmm ctl" "--version"; do
 	grep -q -- "$opt" <<<"$help"
 	tap_ok $? "--help documents $opt"
@@ -31,6 +31,7 @@ expect 64 "--uuid: 'abc' is not a UUID" "bad --uuid" -- "$ZVMM" run --uuid abc x
 expect 64 "--name: contains" "non-printable --name" -- "$ZVMM" run --name "$(printf 'a\tb')" x.elf
 expect 64 "--name: too long" "over-long --name" -- "$ZVMM" run --name "$(printf '%0257d' 0)" x.elf
 expect 64 "--accel: 'tcg' is not one of" "bad --accel" -- "$ZVMM" run --accel tcg x.elf
+expect 64 "--seccomp: 'maybe' is not one of auto, on, off" "bad --seccomp" -- "$ZVMM" run --seccomp maybe x.elf
 expect 64 "unknown trace category 'fast'" "bad --trace" -- "$ZVMM" run --trace sclp,fast x.elf
 expect 64 "--incoming: 'ftp:x' is not" "bad --incoming URI" -- "$ZVMM" run --incoming ftp:x x.elf
 expect 64 "--incoming: tcp: needs HOST:PORT" "bad --incoming port" -- "$ZVMM" run --incoming tcp:h:99999 x.elf
@@ -38,12 +39,14 @@ expect 64 "--control: a socket path" "over-long --control path" -- "$ZVMM" run -
 
 expect 69 "--incoming: migration is not available yet" "--incoming not available yet" \
 	-- "$ZVMM" run --incoming unix:/tmp/zvmm-mig.sock x.elf
-expect 69 "--control: the control socket is not available yet" "--control not available yet" \
-	-- "$ZVMM" run --control /tmp/zvmm.sock x.elf
+expect 66 "x.elf" "--control is accepted; the missing kernel is the error" \
+	-- "$ZVMM" run --control "$TAP_TMP/zvmm.sock" "$TAP_TMP/x.elf"
 expect 64 "usage: zvmm ctl" "ctl without command" -- "$ZVMM" ctl /tmp/zvmm.sock
 expect 64 "unknown command 'dance'" "ctl unknown command" -- "$ZVMM" ctl /tmp/zvmm.sock dance
 expect 64 "ctl migrate takes 1" "ctl migrate needs a URI" -- "$ZVMM" ctl /tmp/zvmm.sock migrate
-expect 69 "not available yet" "ctl status not available yet" -- "$ZVMM" ctl /tmp/zvmm.sock status
+expect 66 "no such socket" "ctl status without a socket" -- "$ZVMM" ctl "$TAP_TMP/none.sock" status
+expect 64 "control characters" "ctl migrate URI with a newline" \
+	-- "$ZVMM" ctl "$TAP_TMP/none.sock" migrate "$(printf 'unix:/x\nquit')"
 
 # --accel kvm on a host that is not s390x: a clear refusal naming both.
 arch=$(uname -m)

@@ -60,6 +60,10 @@ static void test_cpus_and_accel(void **state)
 	assert_int_equal(set(&cfg, "machine", "accel", "soft"), 0);
 	assert_int_equal(cfg.accel, ACCEL_SOFT);
 	assert_int_equal(set(&cfg, "machine", "accel", "tcg"), -EINVAL);
+	assert_int_equal(cfg.seccomp, 0);	/* auto */
+	assert_int_equal(set(&cfg, "machine", "seccomp", "off"), 0);
+	assert_int_not_equal(cfg.seccomp, 0);
+	assert_int_equal(set(&cfg, "machine", "seccomp", "maybe"), -EINVAL);
 }
 
 static void test_strings(void **state)
