@@ -2,8 +2,9 @@
 /*
  * The execution loop and the instruction handlers.
  *
- * s390_cpu_run() fetches through the decode cache and dispatches on the
- * decoded operation with one switch (a jump table). Handlers see the
+ * s390_cpu_run() fetches through the decode cache and jumps to the
+ * handler of the decoded operation (threaded code: a label per operation,
+ * a dispatch at the end of every handler; see run_loop()). Handlers see the
  * decoded fields, read and write registers directly, go through the
  * inline accessors of internal.h for storage, record the condition code
  * lazily and raise program interruptions with s390_pgm(), which unwinds to
@@ -23,14 +24,15 @@
 #define W32(n, v) (cpu->gpr[n] = (cpu->gpr[n] & 0xFFFFFFFF00000000ULL) | (uint32_t)(v))
 #define WH32(n, v) (cpu->gpr[n] = (cpu->gpr[n] & 0xFFFFFFFFULL) | (uint64_t)(uint32_t)(v) << 32)
 
-static inline uint64_t ea(struct s390_cpu *cpu, unsigned x, unsigned b, int32_t d)
+static inline uint64_t ea(const struct s390_cpu *cpu, uint64_t am, unsigned x,
+			  unsigned b, int32_t d)
 {
 	uint64_t a = (uint64_t)(int64_t)d;
 	if (x)
 		a += cpu->gpr[x];
 	if (b)
 		a += cpu->gpr[b];
-	return a & amode_mask(cpu->psw_mask);
+	return a & am;
 }
 
 static inline _Noreturn void spec(struct s390_cpu *cpu)
@@ -623,6 +625,9 @@ static int icpt(struct s390_cpu *cpu, const struct s390_insn *in)
 static const struct s390_insn *fetch_slow(struct s390_cpu *cpu, uint64_t addr,
 					  struct s390_insn *scratch);
 
+/* the tag of no cached instruction: addresses are even */
+static const uint64_t never_tag = TLB_EMPTY;
+
 static inline const struct s390_insn *fetch(struct s390_cpu *cpu, uint64_t addr,
 					    struct s390_insn *scratch)
 {
@@ -648,6 +653,8 @@ static void ex_decode(struct s390_cpu *cpu, unsigned r1, uint64_t ta, struct s39
 	if (r1)
 		b[1] |= (uint8_t)cpu->gpr[r1];
 	s390_decode(b, tin);
+	tin->next = tin;
+	tin->next_tag = &never_tag;
 	if (tin->op == OP_EX || tin->op == OP_EXRL)
 		s390_pgm(cpu, PGM_EXECUTE);
 }
@@ -668,12 +675,16 @@ static int wait_event(const struct s390_cpu *cpu)
 #define ALIGNED(a, n) do { if ((a) & ((n) - 1)) spec(cpu); } while (0)
 #define BRANCH(t) do { \
 	cpu->bea = cpu->cur_addr; \
-	cpu->psw_addr = (t) & am; \
+	npc = (t) & am; \
+	cpu->psw_addr = npc; \
+	if (unlikely(cpu->kick)) \
+		return S390_EV_STOPPED; \
+	JUMP; \
 } while (0)
 #define REL(off) (ia + (uint64_t)((int64_t)(off) * 2))
-#define EA_RX   ea(cpu, in->x2, in->b2, in->d2)
-#define EA_2    ea(cpu, 0, in->b2, in->d2)
-#define EA_1    ea(cpu, 0, in->b1, in->d1)
+#define EA_RX   ea(cpu, am, in->x2, in->b2, in->d2)
+#define EA_2    ea(cpu, am, 0, in->b2, in->d2)
+#define EA_1    ea(cpu, am, 0, in->b1, in->d1)
 #define I2      (in->i2)
 #define r1 (in->r1)
 #define r2 (in->r2)
@@ -683,127 +694,168 @@ static int wait_event(const struct s390_cpu *cpu)
  * The interpreter loop: fetch through the decode cache, dispatch, repeat,
  * until an event. Program interruptions leave it by longjmp.
  */
+
 static int run_loop(struct s390_cpu *cpu)
 {
+	/* threaded dispatch: every handler label, indexed by operation */
+	static const void *const handler[OP_MAX] = {
+		[OP_INVALID] = &&lbl_INVALID,
+#define INSN(name, key, fmt) [OP_##name] = &&lbl_##name,
+#include "softkvm/cpu/insns.def"
+#undef INSN
+	};
 	struct s390_insn tin, scratch;
 	const struct s390_insn *in;
-	uint64_t ia, am, a, v;
+	uint64_t ia, npc, am, a, v;
+	int64_t left;
 	uint32_t w;
 
-	for (;;) {
+	/* after anything that changed the PSW mask: events, addressing mode */
+slow:
 	if (unlikely(cpu->psw_mask & (PSW_MASK_WAIT | PSW_MASK_DAT)))
 		return wait_event(cpu);
-	if (unlikely(cpu->budget <= 0))
-		return S390_EV_BUDGET;
 	if (unlikely(cpu->kick))
 		return S390_EV_STOPPED;
-	cpu->budget--;
-	ia = cpu->psw_addr;
-	in = fetch(cpu, ia, &scratch);
-	cpu->cur_addr = ia;
-	cpu->cur_ilen = in->ilen;
-dispatch:
 	am = amode_mask(cpu->psw_mask);
-	cpu->psw_addr = (cpu->cur_addr + cpu->cur_ilen) & am;
+
+	/*
+	 * Threaded code: every handler ends with a copy of NEXT (or JUMP
+	 * after a taken branch), so that each has its own indirect branch
+	 * for the predictor. The next address (npc) and the budget live in
+	 * locals; the PSW address and the budget are stored for whoever
+	 * looks (handlers, exceptions) but never read back here. NEXT finds
+	 * the sequential successor through the link in the decoded entry,
+	 * checked by its tag, so the only dependency from one instruction
+	 * to the next is one load; JUMP goes through the cache's index.
+	 */
+#define DISPATCH(nx) do { \
+	in = (nx); \
+	cpu->cur_addr = ia; \
+	cpu->cur_ilen = in->ilen; \
+	npc = (ia + in->ilen) & am; \
+	cpu->psw_addr = npc; \
+	goto *handler[in->op]; \
+} while (0)
+#define COUNT() do { \
+	if (unlikely(left <= 0)) \
+		return S390_EV_BUDGET; \
+	cpu->budget = --left; \
+	ia = npc; \
+} while (0)
+#define NEXT do { \
+	COUNT(); \
+	if (likely(*in->next_tag == ia)) \
+		DISPATCH(in->next); \
+	DISPATCH(fetch(cpu, ia, &scratch)); \
+} while (0)
+#define JUMP do { \
+	COUNT(); \
+	DISPATCH(fetch(cpu, ia, &scratch)); \
+} while (0)
+
+	npc = cpu->psw_addr;
+	left = cpu->budget;
+	for (;;) {
+	JUMP;
 
 	switch ((enum s390_op)in->op) {
-	case OP_INVALID:
+	case OP_INVALID: lbl_INVALID:
 	case OP_MAX:
 		s390_pgm(cpu, PGM_OPERATION);
 
 	/* ---- loads and stores ---- */
-	case OP_LR:    W32(r1, L32(r2)); break;
-	case OP_LGR:   R(r1) = R(r2); break;
-	case OP_LGFR:  R(r1) = (uint64_t)(int32_t)L32(r2); break;
-	case OP_LLGFR: R(r1) = L32(r2); break;
-	case OP_LLGTR: R(r1) = L32(r2) & 0x7FFFFFFFu; break;
-	case OP_LGBR:  R(r1) = (uint64_t)(int8_t)R(r2); break;
-	case OP_LGHR:  R(r1) = (uint64_t)(int16_t)R(r2); break;
-	case OP_LBR:   W32(r1, (int8_t)R(r2)); break;
-	case OP_LHR:   W32(r1, (int16_t)R(r2)); break;
-	case OP_LLGCR: R(r1) = (uint8_t)R(r2); break;
-	case OP_LLGHR: R(r1) = (uint16_t)R(r2); break;
-	case OP_LLCR:  W32(r1, (uint8_t)R(r2)); break;
-	case OP_LLHR:  W32(r1, (uint16_t)R(r2)); break;
-	case OP_LTR:   W32(r1, L32(r2)); cc_set(cpu, CC_S32, L32(r2), 0); break;
-	case OP_LTGR:  R(r1) = R(r2); cc_set(cpu, CC_S64, R(r2), 0); break;
-	case OP_LTGFR: R(r1) = (uint64_t)(int32_t)L32(r2); cc_set(cpu, CC_S64, R(r1), 0); break;
-	case OP_LCR:   lcr32(cpu, r1, L32(r2)); break;
-	case OP_LCGR:  lcr64(cpu, r1, R(r2)); break;
-	case OP_LCGFR: lcr64(cpu, r1, (uint64_t)(int32_t)L32(r2)); break;
-	case OP_LPR:   lpr32(cpu, r1, L32(r2)); break;
-	case OP_LPGR:  lpr64(cpu, r1, R(r2)); break;
-	case OP_LPGFR: lpr64(cpu, r1, (uint64_t)(int32_t)L32(r2)); break;
-	case OP_LNR:   lnr32(cpu, r1, L32(r2)); break;
-	case OP_LNGR:  lnr64(cpu, r1, R(r2)); break;
-	case OP_LNGFR: lnr64(cpu, r1, (uint64_t)(int32_t)L32(r2)); break;
-	case OP_LRVR:  W32(r1, __builtin_bswap32(L32(r2))); break;
-	case OP_LRVGR: R(r1) = __builtin_bswap64(R(r2)); break;
+	case OP_LR: lbl_LR:    W32(r1, L32(r2)); NEXT;
+	case OP_LGR: lbl_LGR:   R(r1) = R(r2); NEXT;
+	case OP_LGFR: lbl_LGFR:  R(r1) = (uint64_t)(int32_t)L32(r2); NEXT;
+	case OP_LLGFR: lbl_LLGFR: R(r1) = L32(r2); NEXT;
+	case OP_LLGTR: lbl_LLGTR: R(r1) = L32(r2) & 0x7FFFFFFFu; NEXT;
+	case OP_LGBR: lbl_LGBR:  R(r1) = (uint64_t)(int8_t)R(r2); NEXT;
+	case OP_LGHR: lbl_LGHR:  R(r1) = (uint64_t)(int16_t)R(r2); NEXT;
+	case OP_LBR: lbl_LBR:   W32(r1, (int8_t)R(r2)); NEXT;
+	case OP_LHR: lbl_LHR:   W32(r1, (int16_t)R(r2)); NEXT;
+	case OP_LLGCR: lbl_LLGCR: R(r1) = (uint8_t)R(r2); NEXT;
+	case OP_LLGHR: lbl_LLGHR: R(r1) = (uint16_t)R(r2); NEXT;
+	case OP_LLCR: lbl_LLCR:  W32(r1, (uint8_t)R(r2)); NEXT;
+	case OP_LLHR: lbl_LLHR:  W32(r1, (uint16_t)R(r2)); NEXT;
+	case OP_LTR: lbl_LTR:   W32(r1, L32(r2)); cc_set(cpu, CC_S32, L32(r2), 0); NEXT;
+	case OP_LTGR: lbl_LTGR:  R(r1) = R(r2); cc_set(cpu, CC_S64, R(r2), 0); NEXT;
+	case OP_LTGFR: lbl_LTGFR: R(r1) = (uint64_t)(int32_t)L32(r2); cc_set(cpu, CC_S64, R(r1), 0); NEXT;
+	case OP_LCR: lbl_LCR:   lcr32(cpu, r1, L32(r2)); NEXT;
+	case OP_LCGR: lbl_LCGR:  lcr64(cpu, r1, R(r2)); NEXT;
+	case OP_LCGFR: lbl_LCGFR: lcr64(cpu, r1, (uint64_t)(int32_t)L32(r2)); NEXT;
+	case OP_LPR: lbl_LPR:   lpr32(cpu, r1, L32(r2)); NEXT;
+	case OP_LPGR: lbl_LPGR:  lpr64(cpu, r1, R(r2)); NEXT;
+	case OP_LPGFR: lbl_LPGFR: lpr64(cpu, r1, (uint64_t)(int32_t)L32(r2)); NEXT;
+	case OP_LNR: lbl_LNR:   lnr32(cpu, r1, L32(r2)); NEXT;
+	case OP_LNGR: lbl_LNGR:  lnr64(cpu, r1, R(r2)); NEXT;
+	case OP_LNGFR: lbl_LNGFR: lnr64(cpu, r1, (uint64_t)(int32_t)L32(r2)); NEXT;
+	case OP_LRVR: lbl_LRVR:  W32(r1, __builtin_bswap32(L32(r2))); NEXT;
+	case OP_LRVGR: lbl_LRVGR: R(r1) = __builtin_bswap64(R(r2)); NEXT;
 
-	case OP_L: case OP_LY: W32(r1, ld32(cpu, EA_RX)); break;
-	case OP_LG:    R(r1) = ld64(cpu, EA_RX); break;
-	case OP_LGF:   R(r1) = (uint64_t)(int32_t)ld32(cpu, EA_RX); break;
-	case OP_LLGF:  R(r1) = ld32(cpu, EA_RX); break;
-	case OP_LLGT:  R(r1) = ld32(cpu, EA_RX) & 0x7FFFFFFFu; break;
-	case OP_LH: case OP_LHY: W32(r1, (int16_t)ld16(cpu, EA_RX)); break;
-	case OP_LGH:   R(r1) = (uint64_t)(int16_t)ld16(cpu, EA_RX); break;
-	case OP_LLH:   W32(r1, ld16(cpu, EA_RX)); break;
-	case OP_LLGH:  R(r1) = ld16(cpu, EA_RX); break;
-	case OP_LB:    W32(r1, (int8_t)ld8(cpu, EA_RX)); break;
-	case OP_LGB:   R(r1) = (uint64_t)(int8_t)ld8(cpu, EA_RX); break;
-	case OP_LLC:   W32(r1, ld8(cpu, EA_RX)); break;
-	case OP_LLGC:  R(r1) = ld8(cpu, EA_RX); break;
-	case OP_IC: case OP_ICY: R(r1) = (R(r1) & ~0xFFULL) | ld8(cpu, EA_RX); break;
-	case OP_LT:    w = ld32(cpu, EA_RX); W32(r1, w); cc_set(cpu, CC_S32, w, 0); break;
-	case OP_LTG:   R(r1) = ld64(cpu, EA_RX); cc_set(cpu, CC_S64, R(r1), 0); break;
-	case OP_LTGF:  R(r1) = (uint64_t)(int32_t)ld32(cpu, EA_RX); cc_set(cpu, CC_S64, R(r1), 0); break;
-	case OP_LRV:   W32(r1, __builtin_bswap32(ld32(cpu, EA_RX))); break;
-	case OP_LRVG:  R(r1) = __builtin_bswap64(ld64(cpu, EA_RX)); break;
-	case OP_LRVH:  R(r1) = (R(r1) & ~0xFFFFULL) | __builtin_bswap16(ld16(cpu, EA_RX)); break;
-	case OP_ST: case OP_STY: st32(cpu, EA_RX, L32(r1)); break;
-	case OP_STG:   st64(cpu, EA_RX, R(r1)); break;
-	case OP_STH: case OP_STHY: st16(cpu, EA_RX, (uint16_t)R(r1)); break;
-	case OP_STC: case OP_STCY: st8(cpu, EA_RX, (uint8_t)R(r1)); break;
-	case OP_STRV:  st32(cpu, EA_RX, __builtin_bswap32(L32(r1))); break;
-	case OP_STRVG: st64(cpu, EA_RX, __builtin_bswap64(R(r1))); break;
-	case OP_STRVH: st16(cpu, EA_RX, __builtin_bswap16((uint16_t)R(r1))); break;
-	case OP_LA: case OP_LAY: set_addr(cpu, r1, EA_RX); break;
-	case OP_LARL:  set_addr(cpu, r1, REL(I2) & am); break;
+	case OP_L: lbl_L: case OP_LY: lbl_LY: W32(r1, ld32(cpu, EA_RX)); NEXT;
+	case OP_LG: lbl_LG:    R(r1) = ld64(cpu, EA_RX); NEXT;
+	case OP_LGF: lbl_LGF:   R(r1) = (uint64_t)(int32_t)ld32(cpu, EA_RX); NEXT;
+	case OP_LLGF: lbl_LLGF:  R(r1) = ld32(cpu, EA_RX); NEXT;
+	case OP_LLGT: lbl_LLGT:  R(r1) = ld32(cpu, EA_RX) & 0x7FFFFFFFu; NEXT;
+	case OP_LH: lbl_LH: case OP_LHY: lbl_LHY: W32(r1, (int16_t)ld16(cpu, EA_RX)); NEXT;
+	case OP_LGH: lbl_LGH:   R(r1) = (uint64_t)(int16_t)ld16(cpu, EA_RX); NEXT;
+	case OP_LLH: lbl_LLH:   W32(r1, ld16(cpu, EA_RX)); NEXT;
+	case OP_LLGH: lbl_LLGH:  R(r1) = ld16(cpu, EA_RX); NEXT;
+	case OP_LB: lbl_LB:    W32(r1, (int8_t)ld8(cpu, EA_RX)); NEXT;
+	case OP_LGB: lbl_LGB:   R(r1) = (uint64_t)(int8_t)ld8(cpu, EA_RX); NEXT;
+	case OP_LLC: lbl_LLC:   W32(r1, ld8(cpu, EA_RX)); NEXT;
+	case OP_LLGC: lbl_LLGC:  R(r1) = ld8(cpu, EA_RX); NEXT;
+	case OP_IC: lbl_IC: case OP_ICY: lbl_ICY: R(r1) = (R(r1) & ~0xFFULL) | ld8(cpu, EA_RX); NEXT;
+	case OP_LT: lbl_LT:    w = ld32(cpu, EA_RX); W32(r1, w); cc_set(cpu, CC_S32, w, 0); NEXT;
+	case OP_LTG: lbl_LTG:   R(r1) = ld64(cpu, EA_RX); cc_set(cpu, CC_S64, R(r1), 0); NEXT;
+	case OP_LTGF: lbl_LTGF:  R(r1) = (uint64_t)(int32_t)ld32(cpu, EA_RX); cc_set(cpu, CC_S64, R(r1), 0); NEXT;
+	case OP_LRV: lbl_LRV:   W32(r1, __builtin_bswap32(ld32(cpu, EA_RX))); NEXT;
+	case OP_LRVG: lbl_LRVG:  R(r1) = __builtin_bswap64(ld64(cpu, EA_RX)); NEXT;
+	case OP_LRVH: lbl_LRVH:  R(r1) = (R(r1) & ~0xFFFFULL) | __builtin_bswap16(ld16(cpu, EA_RX)); NEXT;
+	case OP_ST: lbl_ST: case OP_STY: lbl_STY: st32(cpu, EA_RX, L32(r1)); NEXT;
+	case OP_STG: lbl_STG:   st64(cpu, EA_RX, R(r1)); NEXT;
+	case OP_STH: lbl_STH: case OP_STHY: lbl_STHY: st16(cpu, EA_RX, (uint16_t)R(r1)); NEXT;
+	case OP_STC: lbl_STC: case OP_STCY: lbl_STCY: st8(cpu, EA_RX, (uint8_t)R(r1)); NEXT;
+	case OP_STRV: lbl_STRV:  st32(cpu, EA_RX, __builtin_bswap32(L32(r1))); NEXT;
+	case OP_STRVG: lbl_STRVG: st64(cpu, EA_RX, __builtin_bswap64(R(r1))); NEXT;
+	case OP_STRVH: lbl_STRVH: st16(cpu, EA_RX, __builtin_bswap16((uint16_t)R(r1))); NEXT;
+	case OP_LA: lbl_LA: case OP_LAY: lbl_LAY: set_addr(cpu, r1, EA_RX); NEXT;
+	case OP_LARL: lbl_LARL:  set_addr(cpu, r1, REL(I2) & am); NEXT;
 
-	case OP_LHI:   W32(r1, (uint32_t)I2); break;
-	case OP_LGHI:  R(r1) = (uint64_t)I2; break;
-	case OP_LGFI:  R(r1) = (uint64_t)I2; break;
-	case OP_LLIHH: R(r1) = (uint64_t)(uint16_t)I2 << 48; break;
-	case OP_LLIHL: R(r1) = (uint64_t)(uint16_t)I2 << 32; break;
-	case OP_LLILH: R(r1) = (uint64_t)(uint16_t)I2 << 16; break;
-	case OP_LLILL: R(r1) = (uint16_t)I2; break;
-	case OP_LLIHF: R(r1) = (uint64_t)(uint32_t)I2 << 32; break;
-	case OP_LLILF: R(r1) = (uint32_t)I2; break;
-	case OP_IIHH:  R(r1) = (R(r1) & ~(0xFFFFULL << 48)) | (uint64_t)(uint16_t)I2 << 48; break;
-	case OP_IIHL:  R(r1) = (R(r1) & ~(0xFFFFULL << 32)) | (uint64_t)(uint16_t)I2 << 32; break;
-	case OP_IILH:  R(r1) = (R(r1) & ~(0xFFFFULL << 16)) | (uint64_t)(uint16_t)I2 << 16; break;
-	case OP_IILL:  R(r1) = (R(r1) & ~0xFFFFULL) | (uint16_t)I2; break;
-	case OP_IIHF:  WH32(r1, I2); break;
-	case OP_IILF:  W32(r1, I2); break;
+	case OP_LHI: lbl_LHI:   W32(r1, (uint32_t)I2); NEXT;
+	case OP_LGHI: lbl_LGHI:  R(r1) = (uint64_t)I2; NEXT;
+	case OP_LGFI: lbl_LGFI:  R(r1) = (uint64_t)I2; NEXT;
+	case OP_LLIHH: lbl_LLIHH: R(r1) = (uint64_t)(uint16_t)I2 << 48; NEXT;
+	case OP_LLIHL: lbl_LLIHL: R(r1) = (uint64_t)(uint16_t)I2 << 32; NEXT;
+	case OP_LLILH: lbl_LLILH: R(r1) = (uint64_t)(uint16_t)I2 << 16; NEXT;
+	case OP_LLILL: lbl_LLILL: R(r1) = (uint16_t)I2; NEXT;
+	case OP_LLIHF: lbl_LLIHF: R(r1) = (uint64_t)(uint32_t)I2 << 32; NEXT;
+	case OP_LLILF: lbl_LLILF: R(r1) = (uint32_t)I2; NEXT;
+	case OP_IIHH: lbl_IIHH:  R(r1) = (R(r1) & ~(0xFFFFULL << 48)) | (uint64_t)(uint16_t)I2 << 48; NEXT;
+	case OP_IIHL: lbl_IIHL:  R(r1) = (R(r1) & ~(0xFFFFULL << 32)) | (uint64_t)(uint16_t)I2 << 32; NEXT;
+	case OP_IILH: lbl_IILH:  R(r1) = (R(r1) & ~(0xFFFFULL << 16)) | (uint64_t)(uint16_t)I2 << 16; NEXT;
+	case OP_IILL: lbl_IILL:  R(r1) = (R(r1) & ~0xFFFFULL) | (uint16_t)I2; NEXT;
+	case OP_IIHF: lbl_IIHF:  WH32(r1, I2); NEXT;
+	case OP_IILF: lbl_IILF:  W32(r1, I2); NEXT;
 
-	case OP_LRL:   a = REL(I2) & am; ALIGNED(a, 4); W32(r1, ld32(cpu, a)); break;
-	case OP_LGRL:  a = REL(I2) & am; ALIGNED(a, 8); R(r1) = ld64(cpu, a); break;
-	case OP_LGFRL: a = REL(I2) & am; ALIGNED(a, 4); R(r1) = (uint64_t)(int32_t)ld32(cpu, a); break;
-	case OP_LLGFRL: a = REL(I2) & am; ALIGNED(a, 4); R(r1) = ld32(cpu, a); break;
-	case OP_LHRL:  W32(r1, (int16_t)ld16(cpu, REL(I2) & am)); break;
-	case OP_LGHRL: R(r1) = (uint64_t)(int16_t)ld16(cpu, REL(I2) & am); break;
-	case OP_LLHRL: W32(r1, ld16(cpu, REL(I2) & am)); break;
-	case OP_LLGHRL: R(r1) = ld16(cpu, REL(I2) & am); break;
-	case OP_STRL:  a = REL(I2) & am; ALIGNED(a, 4); st32(cpu, a, L32(r1)); break;
-	case OP_STGRL: a = REL(I2) & am; ALIGNED(a, 8); st64(cpu, a, R(r1)); break;
-	case OP_STHRL: st16(cpu, REL(I2) & am, (uint16_t)R(r1)); break;
+	case OP_LRL: lbl_LRL:   a = REL(I2) & am; ALIGNED(a, 4); W32(r1, ld32(cpu, a)); NEXT;
+	case OP_LGRL: lbl_LGRL:  a = REL(I2) & am; ALIGNED(a, 8); R(r1) = ld64(cpu, a); NEXT;
+	case OP_LGFRL: lbl_LGFRL: a = REL(I2) & am; ALIGNED(a, 4); R(r1) = (uint64_t)(int32_t)ld32(cpu, a); NEXT;
+	case OP_LLGFRL: lbl_LLGFRL: a = REL(I2) & am; ALIGNED(a, 4); R(r1) = ld32(cpu, a); NEXT;
+	case OP_LHRL: lbl_LHRL:  W32(r1, (int16_t)ld16(cpu, REL(I2) & am)); NEXT;
+	case OP_LGHRL: lbl_LGHRL: R(r1) = (uint64_t)(int16_t)ld16(cpu, REL(I2) & am); NEXT;
+	case OP_LLHRL: lbl_LLHRL: W32(r1, ld16(cpu, REL(I2) & am)); NEXT;
+	case OP_LLGHRL: lbl_LLGHRL: R(r1) = ld16(cpu, REL(I2) & am); NEXT;
+	case OP_STRL: lbl_STRL:  a = REL(I2) & am; ALIGNED(a, 4); st32(cpu, a, L32(r1)); NEXT;
+	case OP_STGRL: lbl_STGRL: a = REL(I2) & am; ALIGNED(a, 8); st64(cpu, a, R(r1)); NEXT;
+	case OP_STHRL: lbl_STHRL: st16(cpu, REL(I2) & am, (uint16_t)R(r1)); NEXT;
 
-	case OP_MVI: case OP_MVIY: st8(cpu, EA_1, (uint8_t)I2); break;
-	case OP_MVHHI: st16(cpu, EA_1, (uint16_t)I2); break;
-	case OP_MVHI:  st32(cpu, EA_1, (uint32_t)I2); break;
-	case OP_MVGHI: st64(cpu, EA_1, (uint64_t)I2); break;
+	case OP_MVI: lbl_MVI: case OP_MVIY: lbl_MVIY: st8(cpu, EA_1, (uint8_t)I2); NEXT;
+	case OP_MVHHI: lbl_MVHHI: st16(cpu, EA_1, (uint16_t)I2); NEXT;
+	case OP_MVHI: lbl_MVHI:  st32(cpu, EA_1, (uint32_t)I2); NEXT;
+	case OP_MVGHI: lbl_MVGHI: st64(cpu, EA_1, (uint64_t)I2); NEXT;
 
-	case OP_LM: case OP_LMY: case OP_LMG: case OP_STM: case OP_STMY: case OP_STMG: {
+	case OP_LM: lbl_LM: case OP_LMY: lbl_LMY: case OP_LMG: lbl_LMG: case OP_STM: lbl_STM: case OP_STMY: lbl_STMY: case OP_STMG: lbl_STMG: {
 		bool g = in->op == OP_LMG || in->op == OP_STMG;
 		bool st = in->op == OP_STM || in->op == OP_STMY || in->op == OP_STMG;
 		unsigned n = ((r3 - r1) & 15) + 1, sz = g ? 8 : 4;
@@ -829,176 +881,176 @@ dispatch:
 				else
 					W32(r, regs[i]);
 			}
-		break;
+		NEXT;
 	}
 
-	case OP_ICM:  W32(r1, icm(cpu, L32(r1), in->m3, EA_2)); break;
-	case OP_ICMY: W32(r1, icm(cpu, L32(r1), in->m3, EA_2)); break;
-	case OP_ICMH: WH32(r1, icm(cpu, H32(r1), in->m3, EA_2)); break;
-	case OP_STCM: case OP_STCMY: stcm(cpu, L32(r1), in->m3, EA_2); break;
-	case OP_STCMH: stcm(cpu, H32(r1), in->m3, EA_2); break;
-	case OP_CLM: case OP_CLMY: clm(cpu, L32(r1), in->m3, EA_2); break;
-	case OP_CLMH: clm(cpu, H32(r1), in->m3, EA_2); break;
+	case OP_ICM: lbl_ICM:  W32(r1, icm(cpu, L32(r1), in->m3, EA_2)); NEXT;
+	case OP_ICMY: lbl_ICMY: W32(r1, icm(cpu, L32(r1), in->m3, EA_2)); NEXT;
+	case OP_ICMH: lbl_ICMH: WH32(r1, icm(cpu, H32(r1), in->m3, EA_2)); NEXT;
+	case OP_STCM: lbl_STCM: case OP_STCMY: lbl_STCMY: stcm(cpu, L32(r1), in->m3, EA_2); NEXT;
+	case OP_STCMH: lbl_STCMH: stcm(cpu, H32(r1), in->m3, EA_2); NEXT;
+	case OP_CLM: lbl_CLM: case OP_CLMY: lbl_CLMY: clm(cpu, L32(r1), in->m3, EA_2); NEXT;
+	case OP_CLMH: lbl_CLMH: clm(cpu, H32(r1), in->m3, EA_2); NEXT;
 
-	case OP_LOCR:  if (cond(cpu, in->m3)) W32(r1, L32(r2)); break;
-	case OP_LOCGR: if (cond(cpu, in->m3)) R(r1) = R(r2); break;
-	case OP_LOC:   w = ld32(cpu, EA_2); if (cond(cpu, in->m3)) W32(r1, w); break;
-	case OP_LOCG:  v = ld64(cpu, EA_2); if (cond(cpu, in->m3)) R(r1) = v; break;
-	case OP_STOC:  if (cond(cpu, in->m3)) st32(cpu, EA_2, L32(r1)); break;
-	case OP_STOCG: if (cond(cpu, in->m3)) st64(cpu, EA_2, R(r1)); break;
+	case OP_LOCR: lbl_LOCR:  if (cond(cpu, in->m3)) W32(r1, L32(r2)); NEXT;
+	case OP_LOCGR: lbl_LOCGR: if (cond(cpu, in->m3)) R(r1) = R(r2); NEXT;
+	case OP_LOC: lbl_LOC:   w = ld32(cpu, EA_2); if (cond(cpu, in->m3)) W32(r1, w); NEXT;
+	case OP_LOCG: lbl_LOCG:  v = ld64(cpu, EA_2); if (cond(cpu, in->m3)) R(r1) = v; NEXT;
+	case OP_STOC: lbl_STOC:  if (cond(cpu, in->m3)) st32(cpu, EA_2, L32(r1)); NEXT;
+	case OP_STOCG: lbl_STOCG: if (cond(cpu, in->m3)) st64(cpu, EA_2, R(r1)); NEXT;
 
-	case OP_LOCHI:  if (cond(cpu, r3)) W32(r1, (uint32_t)I2); break;
-	case OP_LOCGHI: if (cond(cpu, r3)) R(r1) = (uint64_t)I2; break;
+	case OP_LOCHI: lbl_LOCHI:  if (cond(cpu, r3)) W32(r1, (uint32_t)I2); NEXT;
+	case OP_LOCGHI: lbl_LOCGHI: if (cond(cpu, r3)) R(r1) = (uint64_t)I2; NEXT;
 
-	case OP_PFD: case OP_PFDRL: break;
+	case OP_PFD: lbl_PFD: case OP_PFDRL: lbl_PFDRL: NEXT;
 
 	/* ---- floating-point registers as storage ---- */
-	case OP_LD: case OP_LDY: FPR_CHECK(r1); cpu->fpr[r1] = ld64(cpu, EA_RX); break;
-	case OP_STD: case OP_STDY: FPR_CHECK(r1); st64(cpu, EA_RX, cpu->fpr[r1]); break;
-	case OP_LE: case OP_LEY:
+	case OP_LD: lbl_LD: case OP_LDY: lbl_LDY: FPR_CHECK(r1); cpu->fpr[r1] = ld64(cpu, EA_RX); NEXT;
+	case OP_STD: lbl_STD: case OP_STDY: lbl_STDY: FPR_CHECK(r1); st64(cpu, EA_RX, cpu->fpr[r1]); NEXT;
+	case OP_LE: lbl_LE: case OP_LEY: lbl_LEY:
 		FPR_CHECK(r1);
 		cpu->fpr[r1] = (cpu->fpr[r1] & 0xFFFFFFFFULL) | (uint64_t)ld32(cpu, EA_RX) << 32;
-		break;
-	case OP_STE: case OP_STEY: FPR_CHECK(r1); st32(cpu, EA_RX, (uint32_t)(cpu->fpr[r1] >> 32)); break;
-	case OP_LDR: FPR_CHECK(r1); FPR_CHECK(r2); cpu->fpr[r1] = cpu->fpr[r2]; break;
-	case OP_LER:
+		NEXT;
+	case OP_STE: lbl_STE: case OP_STEY: lbl_STEY: FPR_CHECK(r1); st32(cpu, EA_RX, (uint32_t)(cpu->fpr[r1] >> 32)); NEXT;
+	case OP_LDR: lbl_LDR: FPR_CHECK(r1); FPR_CHECK(r2); cpu->fpr[r1] = cpu->fpr[r2]; NEXT;
+	case OP_LER: lbl_LER:
 		FPR_CHECK(r1); FPR_CHECK(r2);
 		cpu->fpr[r1] = (cpu->fpr[r1] & 0xFFFFFFFFULL) | (cpu->fpr[r2] & ~0xFFFFFFFFULL);
-		break;
-	case OP_LZDR: afp_check(cpu, r1, false); cpu->fpr[r1] = 0; break;
-	case OP_SFPC: bfp_check(cpu); fpc_load(cpu, L32(r1)); break;
-	case OP_EFPC: bfp_check(cpu); W32(r1, cpu->fpc); break;
-	case OP_LFPC: bfp_check(cpu); fpc_load(cpu, ld32(cpu, EA_2)); break;
-	case OP_STFPC: bfp_check(cpu); st32(cpu, EA_2, cpu->fpc); break;
-	case OP_LZER: afp_check(cpu, r1, false); cpu->fpr[r1] &= 0xFFFFFFFFULL; break;
-	case OP_LDGR: afp_check(cpu, r1, true); cpu->fpr[r1] = R(r2); break;
-	case OP_LGDR: afp_check(cpu, r2, true); R(r1) = cpu->fpr[r2]; break;
+		NEXT;
+	case OP_LZDR: lbl_LZDR: afp_check(cpu, r1, false); cpu->fpr[r1] = 0; NEXT;
+	case OP_SFPC: lbl_SFPC: bfp_check(cpu); fpc_load(cpu, L32(r1)); NEXT;
+	case OP_EFPC: lbl_EFPC: bfp_check(cpu); W32(r1, cpu->fpc); NEXT;
+	case OP_LFPC: lbl_LFPC: bfp_check(cpu); fpc_load(cpu, ld32(cpu, EA_2)); NEXT;
+	case OP_STFPC: lbl_STFPC: bfp_check(cpu); st32(cpu, EA_2, cpu->fpc); NEXT;
+	case OP_LZER: lbl_LZER: afp_check(cpu, r1, false); cpu->fpr[r1] &= 0xFFFFFFFFULL; NEXT;
+	case OP_LDGR: lbl_LDGR: afp_check(cpu, r1, true); cpu->fpr[r1] = R(r2); NEXT;
+	case OP_LGDR: lbl_LGDR: afp_check(cpu, r2, true); R(r1) = cpu->fpr[r2]; NEXT;
 
 	/* ---- arithmetic ---- */
-	case OP_AR:    add32(cpu, r1, L32(r1), L32(r2)); break;
-	case OP_ARK:   add32(cpu, r1, L32(r2), L32(r3)); break;
-	case OP_AGR:   add64(cpu, r1, R(r1), R(r2)); break;
-	case OP_AGRK:  add64(cpu, r1, R(r2), R(r3)); break;
-	case OP_AGFR:  add64(cpu, r1, R(r1), (uint64_t)(int32_t)L32(r2)); break;
-	case OP_A: case OP_AY: add32(cpu, r1, L32(r1), ld32(cpu, EA_RX)); break;
-	case OP_AH: case OP_AHY: add32(cpu, r1, L32(r1), (uint32_t)(int16_t)ld16(cpu, EA_RX)); break;
-	case OP_AG:    add64(cpu, r1, R(r1), ld64(cpu, EA_RX)); break;
-	case OP_AGF:   add64(cpu, r1, R(r1), (uint64_t)(int32_t)ld32(cpu, EA_RX)); break;
-	case OP_AHI: case OP_AFI: add32(cpu, r1, L32(r1), (uint32_t)I2); break;
-	case OP_AGHI: case OP_AGFI: add64(cpu, r1, R(r1), (uint64_t)I2); break;
-	case OP_AHIK:  add32(cpu, r1, L32(r3), (uint32_t)I2); break;
-	case OP_AGHIK: add64(cpu, r1, R(r3), (uint64_t)I2); break;
-	case OP_ASI: {
+	case OP_AR: lbl_AR:    add32(cpu, r1, L32(r1), L32(r2)); NEXT;
+	case OP_ARK: lbl_ARK:   add32(cpu, r1, L32(r2), L32(r3)); NEXT;
+	case OP_AGR: lbl_AGR:   add64(cpu, r1, R(r1), R(r2)); NEXT;
+	case OP_AGRK: lbl_AGRK:  add64(cpu, r1, R(r2), R(r3)); NEXT;
+	case OP_AGFR: lbl_AGFR:  add64(cpu, r1, R(r1), (uint64_t)(int32_t)L32(r2)); NEXT;
+	case OP_A: lbl_A: case OP_AY: lbl_AY: add32(cpu, r1, L32(r1), ld32(cpu, EA_RX)); NEXT;
+	case OP_AH: lbl_AH: case OP_AHY: lbl_AHY: add32(cpu, r1, L32(r1), (uint32_t)(int16_t)ld16(cpu, EA_RX)); NEXT;
+	case OP_AG: lbl_AG:    add64(cpu, r1, R(r1), ld64(cpu, EA_RX)); NEXT;
+	case OP_AGF: lbl_AGF:   add64(cpu, r1, R(r1), (uint64_t)(int32_t)ld32(cpu, EA_RX)); NEXT;
+	case OP_AHI: lbl_AHI: case OP_AFI: lbl_AFI: add32(cpu, r1, L32(r1), (uint32_t)I2); NEXT;
+	case OP_AGHI: lbl_AGHI: case OP_AGFI: lbl_AGFI: add64(cpu, r1, R(r1), (uint64_t)I2); NEXT;
+	case OP_AHIK: lbl_AHIK:  add32(cpu, r1, L32(r3), (uint32_t)I2); NEXT;
+	case OP_AGHIK: lbl_AGHIK: add64(cpu, r1, R(r3), (uint64_t)I2); NEXT;
+	case OP_ASI: lbl_ASI: {
 		a = EA_1;
 		w = ld32(cpu, a);
 		uint32_t res = w + (uint32_t)(int8_t)I2;
 		st32(cpu, a, res);
 		cc_set(cpu, CC_ADD_S32, w, (uint32_t)(int8_t)I2);
 		fixpt_ovf(cpu, (int32_t)((w ^ res) & ((uint32_t)(int8_t)I2 ^ res)) < 0);
-		break;
+		NEXT;
 	}
-	case OP_AGSI: {
+	case OP_AGSI: lbl_AGSI: {
 		a = EA_1;
 		v = ld64(cpu, a);
 		uint64_t b = (uint64_t)(int8_t)I2, res = v + b;
 		st64(cpu, a, res);
 		cc_set(cpu, CC_ADD_S64, v, b);
 		fixpt_ovf(cpu, (int64_t)((v ^ res) & (b ^ res)) < 0);
-		break;
+		NEXT;
 	}
-	case OP_SR:    sub32(cpu, r1, L32(r1), L32(r2)); break;
-	case OP_SRK:   sub32(cpu, r1, L32(r2), L32(r3)); break;
-	case OP_SGR:   sub64(cpu, r1, R(r1), R(r2)); break;
-	case OP_SGRK:  sub64(cpu, r1, R(r2), R(r3)); break;
-	case OP_SGFR:  sub64(cpu, r1, R(r1), (uint64_t)(int32_t)L32(r2)); break;
-	case OP_S: case OP_SY: sub32(cpu, r1, L32(r1), ld32(cpu, EA_RX)); break;
-	case OP_SH: case OP_SHY: sub32(cpu, r1, L32(r1), (uint32_t)(int16_t)ld16(cpu, EA_RX)); break;
-	case OP_SG:    sub64(cpu, r1, R(r1), ld64(cpu, EA_RX)); break;
-	case OP_SGF:   sub64(cpu, r1, R(r1), (uint64_t)(int32_t)ld32(cpu, EA_RX)); break;
+	case OP_SR: lbl_SR:    sub32(cpu, r1, L32(r1), L32(r2)); NEXT;
+	case OP_SRK: lbl_SRK:   sub32(cpu, r1, L32(r2), L32(r3)); NEXT;
+	case OP_SGR: lbl_SGR:   sub64(cpu, r1, R(r1), R(r2)); NEXT;
+	case OP_SGRK: lbl_SGRK:  sub64(cpu, r1, R(r2), R(r3)); NEXT;
+	case OP_SGFR: lbl_SGFR:  sub64(cpu, r1, R(r1), (uint64_t)(int32_t)L32(r2)); NEXT;
+	case OP_S: lbl_S: case OP_SY: lbl_SY: sub32(cpu, r1, L32(r1), ld32(cpu, EA_RX)); NEXT;
+	case OP_SH: lbl_SH: case OP_SHY: lbl_SHY: sub32(cpu, r1, L32(r1), (uint32_t)(int16_t)ld16(cpu, EA_RX)); NEXT;
+	case OP_SG: lbl_SG:    sub64(cpu, r1, R(r1), ld64(cpu, EA_RX)); NEXT;
+	case OP_SGF: lbl_SGF:   sub64(cpu, r1, R(r1), (uint64_t)(int32_t)ld32(cpu, EA_RX)); NEXT;
 
-	case OP_ALR:   addl32(cpu, r1, L32(r1), L32(r2)); break;
-	case OP_ALRK:  addl32(cpu, r1, L32(r2), L32(r3)); break;
-	case OP_ALGR:  addl64(cpu, r1, R(r1), R(r2)); break;
-	case OP_ALGRK: addl64(cpu, r1, R(r2), R(r3)); break;
-	case OP_ALGFR: addl64(cpu, r1, R(r1), L32(r2)); break;
-	case OP_AL: case OP_ALY: addl32(cpu, r1, L32(r1), ld32(cpu, EA_RX)); break;
-	case OP_ALG:   addl64(cpu, r1, R(r1), ld64(cpu, EA_RX)); break;
-	case OP_ALGF:  addl64(cpu, r1, R(r1), ld32(cpu, EA_RX)); break;
-	case OP_ALFI:  addl32(cpu, r1, L32(r1), (uint32_t)I2); break;
-	case OP_ALGFI: addl64(cpu, r1, R(r1), (uint32_t)I2); break;
-	case OP_ALHSIK: addl32(cpu, r1, L32(r3), (uint32_t)I2); break;
-	case OP_ALGHSIK: addl64(cpu, r1, R(r3), (uint64_t)I2); break;
-	case OP_ALSI: {
+	case OP_ALR: lbl_ALR:   addl32(cpu, r1, L32(r1), L32(r2)); NEXT;
+	case OP_ALRK: lbl_ALRK:  addl32(cpu, r1, L32(r2), L32(r3)); NEXT;
+	case OP_ALGR: lbl_ALGR:  addl64(cpu, r1, R(r1), R(r2)); NEXT;
+	case OP_ALGRK: lbl_ALGRK: addl64(cpu, r1, R(r2), R(r3)); NEXT;
+	case OP_ALGFR: lbl_ALGFR: addl64(cpu, r1, R(r1), L32(r2)); NEXT;
+	case OP_AL: lbl_AL: case OP_ALY: lbl_ALY: addl32(cpu, r1, L32(r1), ld32(cpu, EA_RX)); NEXT;
+	case OP_ALG: lbl_ALG:   addl64(cpu, r1, R(r1), ld64(cpu, EA_RX)); NEXT;
+	case OP_ALGF: lbl_ALGF:  addl64(cpu, r1, R(r1), ld32(cpu, EA_RX)); NEXT;
+	case OP_ALFI: lbl_ALFI:  addl32(cpu, r1, L32(r1), (uint32_t)I2); NEXT;
+	case OP_ALGFI: lbl_ALGFI: addl64(cpu, r1, R(r1), (uint32_t)I2); NEXT;
+	case OP_ALHSIK: lbl_ALHSIK: addl32(cpu, r1, L32(r3), (uint32_t)I2); NEXT;
+	case OP_ALGHSIK: lbl_ALGHSIK: addl64(cpu, r1, R(r3), (uint64_t)I2); NEXT;
+	case OP_ALSI: lbl_ALSI: {
 		a = EA_1;
 		w = ld32(cpu, a);
 		st32(cpu, a, w + (uint32_t)(int8_t)I2);
 		cc_set(cpu, CC_ADD_U32, w, (uint32_t)(int8_t)I2);
-		break;
+		NEXT;
 	}
-	case OP_ALGSI: {
+	case OP_ALGSI: lbl_ALGSI: {
 		a = EA_1;
 		v = ld64(cpu, a);
 		st64(cpu, a, v + (uint64_t)(int8_t)I2);
 		cc_set(cpu, CC_ADD_U64, v, (uint64_t)(int8_t)I2);
-		break;
+		NEXT;
 	}
-	case OP_SLR:   subl32(cpu, r1, L32(r1), L32(r2)); break;
-	case OP_SLRK:  subl32(cpu, r1, L32(r2), L32(r3)); break;
-	case OP_SLGR:  subl64(cpu, r1, R(r1), R(r2)); break;
-	case OP_SLGRK: subl64(cpu, r1, R(r2), R(r3)); break;
-	case OP_SLGFR: subl64(cpu, r1, R(r1), L32(r2)); break;
-	case OP_SL: case OP_SLY: subl32(cpu, r1, L32(r1), ld32(cpu, EA_RX)); break;
-	case OP_SLG:   subl64(cpu, r1, R(r1), ld64(cpu, EA_RX)); break;
-	case OP_SLGF:  subl64(cpu, r1, R(r1), ld32(cpu, EA_RX)); break;
-	case OP_SLFI:  subl32(cpu, r1, L32(r1), (uint32_t)I2); break;
-	case OP_SLGFI: subl64(cpu, r1, R(r1), (uint32_t)I2); break;
-	case OP_ALCR:  alc32(cpu, r1, L32(r1), L32(r2)); break;
-	case OP_ALCGR: alc64(cpu, r1, R(r1), R(r2)); break;
-	case OP_ALC:   alc32(cpu, r1, L32(r1), ld32(cpu, EA_RX)); break;
-	case OP_ALCG:  alc64(cpu, r1, R(r1), ld64(cpu, EA_RX)); break;
-	case OP_SLBR:  slb32(cpu, r1, L32(r1), L32(r2)); break;
-	case OP_SLBGR: slb64(cpu, r1, R(r1), R(r2)); break;
-	case OP_SLB:   slb32(cpu, r1, L32(r1), ld32(cpu, EA_RX)); break;
-	case OP_SLBG:  slb64(cpu, r1, R(r1), ld64(cpu, EA_RX)); break;
+	case OP_SLR: lbl_SLR:   subl32(cpu, r1, L32(r1), L32(r2)); NEXT;
+	case OP_SLRK: lbl_SLRK:  subl32(cpu, r1, L32(r2), L32(r3)); NEXT;
+	case OP_SLGR: lbl_SLGR:  subl64(cpu, r1, R(r1), R(r2)); NEXT;
+	case OP_SLGRK: lbl_SLGRK: subl64(cpu, r1, R(r2), R(r3)); NEXT;
+	case OP_SLGFR: lbl_SLGFR: subl64(cpu, r1, R(r1), L32(r2)); NEXT;
+	case OP_SL: lbl_SL: case OP_SLY: lbl_SLY: subl32(cpu, r1, L32(r1), ld32(cpu, EA_RX)); NEXT;
+	case OP_SLG: lbl_SLG:   subl64(cpu, r1, R(r1), ld64(cpu, EA_RX)); NEXT;
+	case OP_SLGF: lbl_SLGF:  subl64(cpu, r1, R(r1), ld32(cpu, EA_RX)); NEXT;
+	case OP_SLFI: lbl_SLFI:  subl32(cpu, r1, L32(r1), (uint32_t)I2); NEXT;
+	case OP_SLGFI: lbl_SLGFI: subl64(cpu, r1, R(r1), (uint32_t)I2); NEXT;
+	case OP_ALCR: lbl_ALCR:  alc32(cpu, r1, L32(r1), L32(r2)); NEXT;
+	case OP_ALCGR: lbl_ALCGR: alc64(cpu, r1, R(r1), R(r2)); NEXT;
+	case OP_ALC: lbl_ALC:   alc32(cpu, r1, L32(r1), ld32(cpu, EA_RX)); NEXT;
+	case OP_ALCG: lbl_ALCG:  alc64(cpu, r1, R(r1), ld64(cpu, EA_RX)); NEXT;
+	case OP_SLBR: lbl_SLBR:  slb32(cpu, r1, L32(r1), L32(r2)); NEXT;
+	case OP_SLBGR: lbl_SLBGR: slb64(cpu, r1, R(r1), R(r2)); NEXT;
+	case OP_SLB: lbl_SLB:   slb32(cpu, r1, L32(r1), ld32(cpu, EA_RX)); NEXT;
+	case OP_SLBG: lbl_SLBG:  slb64(cpu, r1, R(r1), ld64(cpu, EA_RX)); NEXT;
 
 	/* multiply: no CC, no overflow for these */
-	case OP_MSR:   W32(r1, L32(r1) * L32(r2)); break;
-	case OP_MS: case OP_MSY: W32(r1, L32(r1) * ld32(cpu, EA_RX)); break;
-	case OP_MSFI:  W32(r1, L32(r1) * (uint32_t)I2); break;
-	case OP_MH: case OP_MHY: W32(r1, L32(r1) * (uint32_t)(int16_t)ld16(cpu, EA_RX)); break;
-	case OP_MHI:   W32(r1, L32(r1) * (uint32_t)I2); break;
-	case OP_MSGR:  R(r1) = R(r1) * R(r2); break;
-	case OP_MSGFR: R(r1) = R(r1) * (uint64_t)(int32_t)L32(r2); break;
-	case OP_MSG:   R(r1) = R(r1) * ld64(cpu, EA_RX); break;
-	case OP_MSGF:  R(r1) = R(r1) * (uint64_t)(int32_t)ld32(cpu, EA_RX); break;
-	case OP_MSGFI: case OP_MGHI: R(r1) = R(r1) * (uint64_t)I2; break;
-	case OP_MR: case OP_M: {
+	case OP_MSR: lbl_MSR:   W32(r1, L32(r1) * L32(r2)); NEXT;
+	case OP_MS: lbl_MS: case OP_MSY: lbl_MSY: W32(r1, L32(r1) * ld32(cpu, EA_RX)); NEXT;
+	case OP_MSFI: lbl_MSFI:  W32(r1, L32(r1) * (uint32_t)I2); NEXT;
+	case OP_MH: lbl_MH: case OP_MHY: lbl_MHY: W32(r1, L32(r1) * (uint32_t)(int16_t)ld16(cpu, EA_RX)); NEXT;
+	case OP_MHI: lbl_MHI:   W32(r1, L32(r1) * (uint32_t)I2); NEXT;
+	case OP_MSGR: lbl_MSGR:  R(r1) = R(r1) * R(r2); NEXT;
+	case OP_MSGFR: lbl_MSGFR: R(r1) = R(r1) * (uint64_t)(int32_t)L32(r2); NEXT;
+	case OP_MSG: lbl_MSG:   R(r1) = R(r1) * ld64(cpu, EA_RX); NEXT;
+	case OP_MSGF: lbl_MSGF:  R(r1) = R(r1) * (uint64_t)(int32_t)ld32(cpu, EA_RX); NEXT;
+	case OP_MSGFI: lbl_MSGFI: case OP_MGHI: lbl_MGHI: R(r1) = R(r1) * (uint64_t)I2; NEXT;
+	case OP_MR: lbl_MR: case OP_M: lbl_M: {
 		even_reg(cpu, r1);
 		int32_t m2 = (int32_t)(in->op == OP_MR ? L32(r2) : ld32(cpu, EA_RX));
 		int64_t p = (int64_t)(int32_t)L32(r1 + 1) * m2;
 		W32(r1, (uint64_t)p >> 32);
 		W32(r1 + 1, (uint64_t)p);
-		break;
+		NEXT;
 	}
-	case OP_MLR: case OP_ML: {
+	case OP_MLR: lbl_MLR: case OP_ML: lbl_ML: {
 		even_reg(cpu, r1);
 		uint32_t m2 = in->op == OP_MLR ? L32(r2) : ld32(cpu, EA_RX);
 		uint64_t p = (uint64_t)L32(r1 + 1) * m2;
 		W32(r1, p >> 32);
 		W32(r1 + 1, p);
-		break;
+		NEXT;
 	}
-	case OP_MLGR: case OP_MLG: {
+	case OP_MLGR: lbl_MLGR: case OP_MLG: lbl_MLG: {
 		even_reg(cpu, r1);
 		uint64_t m2 = in->op == OP_MLGR ? R(r2) : ld64(cpu, EA_RX);
 		unsigned __int128 p = (unsigned __int128)R(r1 + 1) * m2;
 		R(r1) = (uint64_t)(p >> 64);
 		R(r1 + 1) = (uint64_t)p;
-		break;
+		NEXT;
 	}
 
 	/* divide: r1 even; quotient to r1+1, remainder to r1 */
-	case OP_DR: case OP_D: {
+	case OP_DR: lbl_DR: case OP_D: lbl_D: {
 		even_reg(cpu, r1);
 		int32_t d = (int32_t)(in->op == OP_DR ? L32(r2) : ld32(cpu, EA_RX));
 		int64_t n = (int64_t)((uint64_t)L32(r1) << 32 | L32(r1 + 1));
@@ -1011,9 +1063,9 @@ dispatch:
 			s390_pgm(cpu, PGM_FIXPT_DIVIDE);
 		W32(r1, rem);
 		W32(r1 + 1, q);
-		break;
+		NEXT;
 	}
-	case OP_DLR: case OP_DL: {
+	case OP_DLR: lbl_DLR: case OP_DL: lbl_DL: {
 		even_reg(cpu, r1);
 		uint32_t d = in->op == OP_DLR ? L32(r2) : ld32(cpu, EA_RX);
 		uint64_t n = (uint64_t)L32(r1) << 32 | L32(r1 + 1);
@@ -1021,9 +1073,9 @@ dispatch:
 			s390_pgm(cpu, PGM_FIXPT_DIVIDE);
 		W32(r1, n % d);
 		W32(r1 + 1, n / d);
-		break;
+		NEXT;
 	}
-	case OP_DSGR: case OP_DSG: case OP_DSGFR: case OP_DSGF: {
+	case OP_DSGR: lbl_DSGR: case OP_DSG: lbl_DSG: case OP_DSGFR: lbl_DSGFR: case OP_DSGF: lbl_DSGF: {
 		even_reg(cpu, r1);
 		int64_t d;
 		switch (in->op) {
@@ -1037,9 +1089,9 @@ dispatch:
 			s390_pgm(cpu, PGM_FIXPT_DIVIDE);
 		R(r1) = (uint64_t)(n % d);
 		R(r1 + 1) = (uint64_t)(n / d);
-		break;
+		NEXT;
 	}
-	case OP_DLGR: case OP_DLG: {
+	case OP_DLGR: lbl_DLGR: case OP_DLG: lbl_DLG: {
 		even_reg(cpu, r1);
 		uint64_t d = in->op == OP_DLGR ? R(r2) : ld64(cpu, EA_RX);
 		unsigned __int128 n = (unsigned __int128)R(r1) << 64 | R(r1 + 1);
@@ -1047,107 +1099,107 @@ dispatch:
 			s390_pgm(cpu, PGM_FIXPT_DIVIDE);
 		R(r1) = (uint64_t)(n % d);
 		R(r1 + 1) = (uint64_t)(n / d);
-		break;
+		NEXT;
 	}
 
 	/* ---- compare ---- */
-	case OP_CR:    cc_set(cpu, CC_CMP_S32, L32(r1), L32(r2)); break;
-	case OP_CGR:   cc_set(cpu, CC_CMP_S64, R(r1), R(r2)); break;
-	case OP_CGFR:  cc_set(cpu, CC_CMP_S64, R(r1), (uint64_t)(int32_t)L32(r2)); break;
-	case OP_C: case OP_CY: cc_set(cpu, CC_CMP_S32, L32(r1), ld32(cpu, EA_RX)); break;
-	case OP_CH: case OP_CHY: cc_set(cpu, CC_CMP_S32, L32(r1), (uint32_t)(int16_t)ld16(cpu, EA_RX)); break;
-	case OP_CG:    cc_set(cpu, CC_CMP_S64, R(r1), ld64(cpu, EA_RX)); break;
-	case OP_CGF:   cc_set(cpu, CC_CMP_S64, R(r1), (uint64_t)(int32_t)ld32(cpu, EA_RX)); break;
-	case OP_CGH:   cc_set(cpu, CC_CMP_S64, R(r1), (uint64_t)(int16_t)ld16(cpu, EA_RX)); break;
-	case OP_CHI: case OP_CFI: cc_set(cpu, CC_CMP_S32, L32(r1), (uint32_t)I2); break;
-	case OP_CGHI: case OP_CGFI: cc_set(cpu, CC_CMP_S64, R(r1), (uint64_t)I2); break;
-	case OP_CLR:   cc_set(cpu, CC_CMP_U32, L32(r1), L32(r2)); break;
-	case OP_CLGR:  cc_set(cpu, CC_CMP_U64, R(r1), R(r2)); break;
-	case OP_CLGFR: cc_set(cpu, CC_CMP_U64, R(r1), L32(r2)); break;
-	case OP_CL: case OP_CLY: cc_set(cpu, CC_CMP_U32, L32(r1), ld32(cpu, EA_RX)); break;
-	case OP_CLG:   cc_set(cpu, CC_CMP_U64, R(r1), ld64(cpu, EA_RX)); break;
-	case OP_CLGF:  cc_set(cpu, CC_CMP_U64, R(r1), ld32(cpu, EA_RX)); break;
-	case OP_CLFI:  cc_set(cpu, CC_CMP_U32, L32(r1), (uint32_t)I2); break;
-	case OP_CLGFI: cc_set(cpu, CC_CMP_U64, R(r1), (uint32_t)I2); break;
-	case OP_CLI: case OP_CLIY: cc_set(cpu, CC_CMP_U32, ld8(cpu, EA_1), (uint8_t)I2); break;
-	case OP_CHHSI: cc_set(cpu, CC_CMP_S32, (uint32_t)(int16_t)ld16(cpu, EA_1), (uint32_t)I2); break;
-	case OP_CHSI:  cc_set(cpu, CC_CMP_S32, ld32(cpu, EA_1), (uint32_t)I2); break;
-	case OP_CGHSI: cc_set(cpu, CC_CMP_S64, ld64(cpu, EA_1), (uint64_t)I2); break;
-	case OP_CLHHSI: cc_set(cpu, CC_CMP_U32, ld16(cpu, EA_1), (uint16_t)I2); break;
-	case OP_CLFHSI: cc_set(cpu, CC_CMP_U32, ld32(cpu, EA_1), (uint16_t)I2); break;
-	case OP_CLGHSI: cc_set(cpu, CC_CMP_U64, ld64(cpu, EA_1), (uint16_t)I2); break;
-	case OP_CRL:   a = REL(I2) & am; ALIGNED(a, 4); cc_set(cpu, CC_CMP_S32, L32(r1), ld32(cpu, a)); break;
-	case OP_CGRL:  a = REL(I2) & am; ALIGNED(a, 8); cc_set(cpu, CC_CMP_S64, R(r1), ld64(cpu, a)); break;
-	case OP_CGFRL: a = REL(I2) & am; ALIGNED(a, 4); cc_set(cpu, CC_CMP_S64, R(r1), (uint64_t)(int32_t)ld32(cpu, a)); break;
-	case OP_CHRL:  cc_set(cpu, CC_CMP_S32, L32(r1), (uint32_t)(int16_t)ld16(cpu, REL(I2) & am)); break;
-	case OP_CGHRL: cc_set(cpu, CC_CMP_S64, R(r1), (uint64_t)(int16_t)ld16(cpu, REL(I2) & am)); break;
-	case OP_CLRL:  a = REL(I2) & am; ALIGNED(a, 4); cc_set(cpu, CC_CMP_U32, L32(r1), ld32(cpu, a)); break;
-	case OP_CLGRL: a = REL(I2) & am; ALIGNED(a, 8); cc_set(cpu, CC_CMP_U64, R(r1), ld64(cpu, a)); break;
-	case OP_CLGFRL: a = REL(I2) & am; ALIGNED(a, 4); cc_set(cpu, CC_CMP_U64, R(r1), ld32(cpu, a)); break;
-	case OP_CLHRL: cc_set(cpu, CC_CMP_U32, L32(r1), ld16(cpu, REL(I2) & am)); break;
-	case OP_CLGHRL: cc_set(cpu, CC_CMP_U64, R(r1), ld16(cpu, REL(I2) & am)); break;
+	case OP_CR: lbl_CR:    cc_set(cpu, CC_CMP_S32, L32(r1), L32(r2)); NEXT;
+	case OP_CGR: lbl_CGR:   cc_set(cpu, CC_CMP_S64, R(r1), R(r2)); NEXT;
+	case OP_CGFR: lbl_CGFR:  cc_set(cpu, CC_CMP_S64, R(r1), (uint64_t)(int32_t)L32(r2)); NEXT;
+	case OP_C: lbl_C: case OP_CY: lbl_CY: cc_set(cpu, CC_CMP_S32, L32(r1), ld32(cpu, EA_RX)); NEXT;
+	case OP_CH: lbl_CH: case OP_CHY: lbl_CHY: cc_set(cpu, CC_CMP_S32, L32(r1), (uint32_t)(int16_t)ld16(cpu, EA_RX)); NEXT;
+	case OP_CG: lbl_CG:    cc_set(cpu, CC_CMP_S64, R(r1), ld64(cpu, EA_RX)); NEXT;
+	case OP_CGF: lbl_CGF:   cc_set(cpu, CC_CMP_S64, R(r1), (uint64_t)(int32_t)ld32(cpu, EA_RX)); NEXT;
+	case OP_CGH: lbl_CGH:   cc_set(cpu, CC_CMP_S64, R(r1), (uint64_t)(int16_t)ld16(cpu, EA_RX)); NEXT;
+	case OP_CHI: lbl_CHI: case OP_CFI: lbl_CFI: cc_set(cpu, CC_CMP_S32, L32(r1), (uint32_t)I2); NEXT;
+	case OP_CGHI: lbl_CGHI: case OP_CGFI: lbl_CGFI: cc_set(cpu, CC_CMP_S64, R(r1), (uint64_t)I2); NEXT;
+	case OP_CLR: lbl_CLR:   cc_set(cpu, CC_CMP_U32, L32(r1), L32(r2)); NEXT;
+	case OP_CLGR: lbl_CLGR:  cc_set(cpu, CC_CMP_U64, R(r1), R(r2)); NEXT;
+	case OP_CLGFR: lbl_CLGFR: cc_set(cpu, CC_CMP_U64, R(r1), L32(r2)); NEXT;
+	case OP_CL: lbl_CL: case OP_CLY: lbl_CLY: cc_set(cpu, CC_CMP_U32, L32(r1), ld32(cpu, EA_RX)); NEXT;
+	case OP_CLG: lbl_CLG:   cc_set(cpu, CC_CMP_U64, R(r1), ld64(cpu, EA_RX)); NEXT;
+	case OP_CLGF: lbl_CLGF:  cc_set(cpu, CC_CMP_U64, R(r1), ld32(cpu, EA_RX)); NEXT;
+	case OP_CLFI: lbl_CLFI:  cc_set(cpu, CC_CMP_U32, L32(r1), (uint32_t)I2); NEXT;
+	case OP_CLGFI: lbl_CLGFI: cc_set(cpu, CC_CMP_U64, R(r1), (uint32_t)I2); NEXT;
+	case OP_CLI: lbl_CLI: case OP_CLIY: lbl_CLIY: cc_set(cpu, CC_CMP_U32, ld8(cpu, EA_1), (uint8_t)I2); NEXT;
+	case OP_CHHSI: lbl_CHHSI: cc_set(cpu, CC_CMP_S32, (uint32_t)(int16_t)ld16(cpu, EA_1), (uint32_t)I2); NEXT;
+	case OP_CHSI: lbl_CHSI:  cc_set(cpu, CC_CMP_S32, ld32(cpu, EA_1), (uint32_t)I2); NEXT;
+	case OP_CGHSI: lbl_CGHSI: cc_set(cpu, CC_CMP_S64, ld64(cpu, EA_1), (uint64_t)I2); NEXT;
+	case OP_CLHHSI: lbl_CLHHSI: cc_set(cpu, CC_CMP_U32, ld16(cpu, EA_1), (uint16_t)I2); NEXT;
+	case OP_CLFHSI: lbl_CLFHSI: cc_set(cpu, CC_CMP_U32, ld32(cpu, EA_1), (uint16_t)I2); NEXT;
+	case OP_CLGHSI: lbl_CLGHSI: cc_set(cpu, CC_CMP_U64, ld64(cpu, EA_1), (uint16_t)I2); NEXT;
+	case OP_CRL: lbl_CRL:   a = REL(I2) & am; ALIGNED(a, 4); cc_set(cpu, CC_CMP_S32, L32(r1), ld32(cpu, a)); NEXT;
+	case OP_CGRL: lbl_CGRL:  a = REL(I2) & am; ALIGNED(a, 8); cc_set(cpu, CC_CMP_S64, R(r1), ld64(cpu, a)); NEXT;
+	case OP_CGFRL: lbl_CGFRL: a = REL(I2) & am; ALIGNED(a, 4); cc_set(cpu, CC_CMP_S64, R(r1), (uint64_t)(int32_t)ld32(cpu, a)); NEXT;
+	case OP_CHRL: lbl_CHRL:  cc_set(cpu, CC_CMP_S32, L32(r1), (uint32_t)(int16_t)ld16(cpu, REL(I2) & am)); NEXT;
+	case OP_CGHRL: lbl_CGHRL: cc_set(cpu, CC_CMP_S64, R(r1), (uint64_t)(int16_t)ld16(cpu, REL(I2) & am)); NEXT;
+	case OP_CLRL: lbl_CLRL:  a = REL(I2) & am; ALIGNED(a, 4); cc_set(cpu, CC_CMP_U32, L32(r1), ld32(cpu, a)); NEXT;
+	case OP_CLGRL: lbl_CLGRL: a = REL(I2) & am; ALIGNED(a, 8); cc_set(cpu, CC_CMP_U64, R(r1), ld64(cpu, a)); NEXT;
+	case OP_CLGFRL: lbl_CLGFRL: a = REL(I2) & am; ALIGNED(a, 4); cc_set(cpu, CC_CMP_U64, R(r1), ld32(cpu, a)); NEXT;
+	case OP_CLHRL: lbl_CLHRL: cc_set(cpu, CC_CMP_U32, L32(r1), ld16(cpu, REL(I2) & am)); NEXT;
+	case OP_CLGHRL: lbl_CLGHRL: cc_set(cpu, CC_CMP_U64, R(r1), ld16(cpu, REL(I2) & am)); NEXT;
 
 	/* compare and branch: m3 8 = equal, 4 = low, 2 = high */
-	case OP_CRJ:   if ((in->m3 >> (3 - cc_scmp((int32_t)L32(r1), (int32_t)L32(r2)))) & 1) BRANCH(REL(in->ri)); break;
-	case OP_CGRJ:  if ((in->m3 >> (3 - cc_scmp((int64_t)R(r1), (int64_t)R(r2)))) & 1) BRANCH(REL(in->ri)); break;
-	case OP_CLRJ:  if ((in->m3 >> (3 - cc_ucmp(L32(r1), L32(r2)))) & 1) BRANCH(REL(in->ri)); break;
-	case OP_CLGRJ: if ((in->m3 >> (3 - cc_ucmp(R(r1), R(r2)))) & 1) BRANCH(REL(in->ri)); break;
-	case OP_CIJ:   if ((in->m3 >> (3 - cc_scmp((int32_t)L32(r1), I2))) & 1) BRANCH(REL(in->ri)); break;
-	case OP_CGIJ:  if ((in->m3 >> (3 - cc_scmp((int64_t)R(r1), I2))) & 1) BRANCH(REL(in->ri)); break;
-	case OP_CLIJ:  if ((in->m3 >> (3 - cc_ucmp(L32(r1), (uint8_t)I2))) & 1) BRANCH(REL(in->ri)); break;
-	case OP_CLGIJ: if ((in->m3 >> (3 - cc_ucmp(R(r1), (uint8_t)I2))) & 1) BRANCH(REL(in->ri)); break;
-	case OP_CRB:   if ((in->m3 >> (3 - cc_scmp((int32_t)L32(r1), (int32_t)L32(r2)))) & 1) BRANCH(EA_2); break;
-	case OP_CGRB:  if ((in->m3 >> (3 - cc_scmp((int64_t)R(r1), (int64_t)R(r2)))) & 1) BRANCH(EA_2); break;
-	case OP_CLRB:  if ((in->m3 >> (3 - cc_ucmp(L32(r1), L32(r2)))) & 1) BRANCH(EA_2); break;
-	case OP_CLGRB: if ((in->m3 >> (3 - cc_ucmp(R(r1), R(r2)))) & 1) BRANCH(EA_2); break;
-	case OP_CIB:   if ((in->m3 >> (3 - cc_scmp((int32_t)L32(r1), I2))) & 1) BRANCH(EA_2); break;
-	case OP_CGIB:  if ((in->m3 >> (3 - cc_scmp((int64_t)R(r1), I2))) & 1) BRANCH(EA_2); break;
-	case OP_CLIB:  if ((in->m3 >> (3 - cc_ucmp(L32(r1), (uint8_t)I2))) & 1) BRANCH(EA_2); break;
-	case OP_CLGIB: if ((in->m3 >> (3 - cc_ucmp(R(r1), (uint8_t)I2))) & 1) BRANCH(EA_2); break;
+	case OP_CRJ: lbl_CRJ:   if ((in->m3 >> (3 - cc_scmp((int32_t)L32(r1), (int32_t)L32(r2)))) & 1) BRANCH(REL(in->ri)); NEXT;
+	case OP_CGRJ: lbl_CGRJ:  if ((in->m3 >> (3 - cc_scmp((int64_t)R(r1), (int64_t)R(r2)))) & 1) BRANCH(REL(in->ri)); NEXT;
+	case OP_CLRJ: lbl_CLRJ:  if ((in->m3 >> (3 - cc_ucmp(L32(r1), L32(r2)))) & 1) BRANCH(REL(in->ri)); NEXT;
+	case OP_CLGRJ: lbl_CLGRJ: if ((in->m3 >> (3 - cc_ucmp(R(r1), R(r2)))) & 1) BRANCH(REL(in->ri)); NEXT;
+	case OP_CIJ: lbl_CIJ:   if ((in->m3 >> (3 - cc_scmp((int32_t)L32(r1), I2))) & 1) BRANCH(REL(in->ri)); NEXT;
+	case OP_CGIJ: lbl_CGIJ:  if ((in->m3 >> (3 - cc_scmp((int64_t)R(r1), I2))) & 1) BRANCH(REL(in->ri)); NEXT;
+	case OP_CLIJ: lbl_CLIJ:  if ((in->m3 >> (3 - cc_ucmp(L32(r1), (uint8_t)I2))) & 1) BRANCH(REL(in->ri)); NEXT;
+	case OP_CLGIJ: lbl_CLGIJ: if ((in->m3 >> (3 - cc_ucmp(R(r1), (uint8_t)I2))) & 1) BRANCH(REL(in->ri)); NEXT;
+	case OP_CRB: lbl_CRB:   if ((in->m3 >> (3 - cc_scmp((int32_t)L32(r1), (int32_t)L32(r2)))) & 1) BRANCH(EA_2); NEXT;
+	case OP_CGRB: lbl_CGRB:  if ((in->m3 >> (3 - cc_scmp((int64_t)R(r1), (int64_t)R(r2)))) & 1) BRANCH(EA_2); NEXT;
+	case OP_CLRB: lbl_CLRB:  if ((in->m3 >> (3 - cc_ucmp(L32(r1), L32(r2)))) & 1) BRANCH(EA_2); NEXT;
+	case OP_CLGRB: lbl_CLGRB: if ((in->m3 >> (3 - cc_ucmp(R(r1), R(r2)))) & 1) BRANCH(EA_2); NEXT;
+	case OP_CIB: lbl_CIB:   if ((in->m3 >> (3 - cc_scmp((int32_t)L32(r1), I2))) & 1) BRANCH(EA_2); NEXT;
+	case OP_CGIB: lbl_CGIB:  if ((in->m3 >> (3 - cc_scmp((int64_t)R(r1), I2))) & 1) BRANCH(EA_2); NEXT;
+	case OP_CLIB: lbl_CLIB:  if ((in->m3 >> (3 - cc_ucmp(L32(r1), (uint8_t)I2))) & 1) BRANCH(EA_2); NEXT;
+	case OP_CLGIB: lbl_CLGIB: if ((in->m3 >> (3 - cc_ucmp(R(r1), (uint8_t)I2))) & 1) BRANCH(EA_2); NEXT;
 
 	/* ---- logical ---- */
-	case OP_NR:   W32(r1, L32(r1) & L32(r2)); cc_set(cpu, CC_NZ, L32(r1), 0); break;
-	case OP_OR:   W32(r1, L32(r1) | L32(r2)); cc_set(cpu, CC_NZ, L32(r1), 0); break;
-	case OP_XR:   W32(r1, L32(r1) ^ L32(r2)); cc_set(cpu, CC_NZ, L32(r1), 0); break;
-	case OP_NRK:  W32(r1, L32(r2) & L32(r3)); cc_set(cpu, CC_NZ, L32(r1), 0); break;
-	case OP_ORK:  W32(r1, L32(r2) | L32(r3)); cc_set(cpu, CC_NZ, L32(r1), 0); break;
-	case OP_XRK:  W32(r1, L32(r2) ^ L32(r3)); cc_set(cpu, CC_NZ, L32(r1), 0); break;
-	case OP_NGR:  R(r1) &= R(r2); cc_set(cpu, CC_NZ, R(r1), 0); break;
-	case OP_OGR:  R(r1) |= R(r2); cc_set(cpu, CC_NZ, R(r1), 0); break;
-	case OP_XGR:  R(r1) ^= R(r2); cc_set(cpu, CC_NZ, R(r1), 0); break;
-	case OP_NGRK: R(r1) = R(r2) & R(r3); cc_set(cpu, CC_NZ, R(r1), 0); break;
-	case OP_OGRK: R(r1) = R(r2) | R(r3); cc_set(cpu, CC_NZ, R(r1), 0); break;
-	case OP_XGRK: R(r1) = R(r2) ^ R(r3); cc_set(cpu, CC_NZ, R(r1), 0); break;
-	case OP_N: case OP_NY: W32(r1, L32(r1) & ld32(cpu, EA_RX)); cc_set(cpu, CC_NZ, L32(r1), 0); break;
-	case OP_O: case OP_OY: W32(r1, L32(r1) | ld32(cpu, EA_RX)); cc_set(cpu, CC_NZ, L32(r1), 0); break;
-	case OP_X: case OP_XY: W32(r1, L32(r1) ^ ld32(cpu, EA_RX)); cc_set(cpu, CC_NZ, L32(r1), 0); break;
-	case OP_NG:   R(r1) &= ld64(cpu, EA_RX); cc_set(cpu, CC_NZ, R(r1), 0); break;
-	case OP_OG:   R(r1) |= ld64(cpu, EA_RX); cc_set(cpu, CC_NZ, R(r1), 0); break;
-	case OP_XG:   R(r1) ^= ld64(cpu, EA_RX); cc_set(cpu, CC_NZ, R(r1), 0); break;
-	case OP_NIHF: WH32(r1, H32(r1) & (uint32_t)I2); cc_set(cpu, CC_NZ, H32(r1), 0); break;
-	case OP_NILF: W32(r1, L32(r1) & (uint32_t)I2); cc_set(cpu, CC_NZ, L32(r1), 0); break;
-	case OP_OIHF: WH32(r1, H32(r1) | (uint32_t)I2); cc_set(cpu, CC_NZ, H32(r1), 0); break;
-	case OP_OILF: W32(r1, L32(r1) | (uint32_t)I2); cc_set(cpu, CC_NZ, L32(r1), 0); break;
-	case OP_XIHF: WH32(r1, H32(r1) ^ (uint32_t)I2); cc_set(cpu, CC_NZ, H32(r1), 0); break;
-	case OP_XILF: W32(r1, L32(r1) ^ (uint32_t)I2); cc_set(cpu, CC_NZ, L32(r1), 0); break;
-	case OP_NIHH: case OP_NIHL: case OP_NILH: case OP_NILL: {
+	case OP_NR: lbl_NR:   W32(r1, L32(r1) & L32(r2)); cc_set(cpu, CC_NZ, L32(r1), 0); NEXT;
+	case OP_OR: lbl_OR:   W32(r1, L32(r1) | L32(r2)); cc_set(cpu, CC_NZ, L32(r1), 0); NEXT;
+	case OP_XR: lbl_XR:   W32(r1, L32(r1) ^ L32(r2)); cc_set(cpu, CC_NZ, L32(r1), 0); NEXT;
+	case OP_NRK: lbl_NRK:  W32(r1, L32(r2) & L32(r3)); cc_set(cpu, CC_NZ, L32(r1), 0); NEXT;
+	case OP_ORK: lbl_ORK:  W32(r1, L32(r2) | L32(r3)); cc_set(cpu, CC_NZ, L32(r1), 0); NEXT;
+	case OP_XRK: lbl_XRK:  W32(r1, L32(r2) ^ L32(r3)); cc_set(cpu, CC_NZ, L32(r1), 0); NEXT;
+	case OP_NGR: lbl_NGR:  R(r1) &= R(r2); cc_set(cpu, CC_NZ, R(r1), 0); NEXT;
+	case OP_OGR: lbl_OGR:  R(r1) |= R(r2); cc_set(cpu, CC_NZ, R(r1), 0); NEXT;
+	case OP_XGR: lbl_XGR:  R(r1) ^= R(r2); cc_set(cpu, CC_NZ, R(r1), 0); NEXT;
+	case OP_NGRK: lbl_NGRK: R(r1) = R(r2) & R(r3); cc_set(cpu, CC_NZ, R(r1), 0); NEXT;
+	case OP_OGRK: lbl_OGRK: R(r1) = R(r2) | R(r3); cc_set(cpu, CC_NZ, R(r1), 0); NEXT;
+	case OP_XGRK: lbl_XGRK: R(r1) = R(r2) ^ R(r3); cc_set(cpu, CC_NZ, R(r1), 0); NEXT;
+	case OP_N: lbl_N: case OP_NY: lbl_NY: W32(r1, L32(r1) & ld32(cpu, EA_RX)); cc_set(cpu, CC_NZ, L32(r1), 0); NEXT;
+	case OP_O: lbl_O: case OP_OY: lbl_OY: W32(r1, L32(r1) | ld32(cpu, EA_RX)); cc_set(cpu, CC_NZ, L32(r1), 0); NEXT;
+	case OP_X: lbl_X: case OP_XY: lbl_XY: W32(r1, L32(r1) ^ ld32(cpu, EA_RX)); cc_set(cpu, CC_NZ, L32(r1), 0); NEXT;
+	case OP_NG: lbl_NG:   R(r1) &= ld64(cpu, EA_RX); cc_set(cpu, CC_NZ, R(r1), 0); NEXT;
+	case OP_OG: lbl_OG:   R(r1) |= ld64(cpu, EA_RX); cc_set(cpu, CC_NZ, R(r1), 0); NEXT;
+	case OP_XG: lbl_XG:   R(r1) ^= ld64(cpu, EA_RX); cc_set(cpu, CC_NZ, R(r1), 0); NEXT;
+	case OP_NIHF: lbl_NIHF: WH32(r1, H32(r1) & (uint32_t)I2); cc_set(cpu, CC_NZ, H32(r1), 0); NEXT;
+	case OP_NILF: lbl_NILF: W32(r1, L32(r1) & (uint32_t)I2); cc_set(cpu, CC_NZ, L32(r1), 0); NEXT;
+	case OP_OIHF: lbl_OIHF: WH32(r1, H32(r1) | (uint32_t)I2); cc_set(cpu, CC_NZ, H32(r1), 0); NEXT;
+	case OP_OILF: lbl_OILF: W32(r1, L32(r1) | (uint32_t)I2); cc_set(cpu, CC_NZ, L32(r1), 0); NEXT;
+	case OP_XIHF: lbl_XIHF: WH32(r1, H32(r1) ^ (uint32_t)I2); cc_set(cpu, CC_NZ, H32(r1), 0); NEXT;
+	case OP_XILF: lbl_XILF: W32(r1, L32(r1) ^ (uint32_t)I2); cc_set(cpu, CC_NZ, L32(r1), 0); NEXT;
+	case OP_NIHH: lbl_NIHH: case OP_NIHL: lbl_NIHL: case OP_NILH: lbl_NILH: case OP_NILL: lbl_NILL: {
 		unsigned sh = 48 - 16 * (unsigned)(in->op - OP_NIHH);
 		R(r1) &= ((uint64_t)(uint16_t)I2 << sh) | ~(0xFFFFULL << sh);
 		cc_set(cpu, CC_NZ, (R(r1) >> sh) & 0xFFFF, 0);
-		break;
+		NEXT;
 	}
-	case OP_OIHH: case OP_OIHL: case OP_OILH: case OP_OILL: {
+	case OP_OIHH: lbl_OIHH: case OP_OIHL: lbl_OIHL: case OP_OILH: lbl_OILH: case OP_OILL: lbl_OILL: {
 		unsigned sh = 48 - 16 * (unsigned)(in->op - OP_OIHH);
 		R(r1) |= (uint64_t)(uint16_t)I2 << sh;
 		cc_set(cpu, CC_NZ, (R(r1) >> sh) & 0xFFFF, 0);
-		break;
+		NEXT;
 	}
-	case OP_TMLH: cc_const(cpu, tm16((uint16_t)(R(r1) >> 16), (uint16_t)I2)); break;
-	case OP_TMLL: cc_const(cpu, tm16((uint16_t)R(r1), (uint16_t)I2)); break;
-	case OP_TMHH: cc_const(cpu, tm16((uint16_t)(R(r1) >> 48), (uint16_t)I2)); break;
-	case OP_TMHL: cc_const(cpu, tm16((uint16_t)(R(r1) >> 32), (uint16_t)I2)); break;
-	case OP_TM: case OP_TMY: cc_const(cpu, tm8(ld8(cpu, EA_1), (uint8_t)I2)); break;
-	case OP_NI: case OP_NIY: case OP_OI: case OP_OIY: case OP_XI: case OP_XIY: {
+	case OP_TMLH: lbl_TMLH: cc_const(cpu, tm16((uint16_t)(R(r1) >> 16), (uint16_t)I2)); NEXT;
+	case OP_TMLL: lbl_TMLL: cc_const(cpu, tm16((uint16_t)R(r1), (uint16_t)I2)); NEXT;
+	case OP_TMHH: lbl_TMHH: cc_const(cpu, tm16((uint16_t)(R(r1) >> 48), (uint16_t)I2)); NEXT;
+	case OP_TMHL: lbl_TMHL: cc_const(cpu, tm16((uint16_t)(R(r1) >> 32), (uint16_t)I2)); NEXT;
+	case OP_TM: lbl_TM: case OP_TMY: lbl_TMY: cc_const(cpu, tm8(ld8(cpu, EA_1), (uint8_t)I2)); NEXT;
+	case OP_NI: lbl_NI: case OP_NIY: lbl_NIY: case OP_OI: lbl_OI: case OP_OIY: lbl_OIY: case OP_XI: lbl_XI: case OP_XIY: lbl_XIY: {
 		uint8_t b;
 		a = EA_1;
 		s390_probe(cpu, a, 1, ACC_STORE);
@@ -1160,28 +1212,28 @@ dispatch:
 			b ^= (uint8_t)I2;
 		st8(cpu, a, b);
 		cc_const(cpu, b != 0);
-		break;
+		NEXT;
 	}
 
-	case OP_MVCL:
+	case OP_MVCL: lbl_MVCL:
 		even_reg(cpu, r1);
 		even_reg(cpu, r2);
 		cc_const(cpu, mvcl(cpu, r1, r2));
-		break;
-	case OP_CLCL:
+		NEXT;
+	case OP_CLCL: lbl_CLCL:
 		even_reg(cpu, r1);
 		even_reg(cpu, r2);
 		cc_const(cpu, clcl(cpu, r1, r2));
-		break;
-	case OP_MVC: ss_op(cpu, SS_MVC, EA_1, EA_2, in->l1 + 1u); break;
-	case OP_NC:  ss_op(cpu, SS_NC, EA_1, EA_2, in->l1 + 1u); break;
-	case OP_OC:  ss_op(cpu, SS_OC, EA_1, EA_2, in->l1 + 1u); break;
-	case OP_XC:  ss_op(cpu, SS_XC, EA_1, EA_2, in->l1 + 1u); break;
-	case OP_CLC: ss_op(cpu, SS_CLC, EA_1, EA_2, in->l1 + 1u); break;
-	case OP_TR:  ss_op(cpu, SS_TR, EA_1, EA_2, in->l1 + 1u); break;
-	case OP_TRT: trt(cpu, EA_1, EA_2, in->l1 + 1u); break;
+		NEXT;
+	case OP_MVC: lbl_MVC: ss_op(cpu, SS_MVC, EA_1, EA_2, in->l1 + 1u); NEXT;
+	case OP_NC: lbl_NC:  ss_op(cpu, SS_NC, EA_1, EA_2, in->l1 + 1u); NEXT;
+	case OP_OC: lbl_OC:  ss_op(cpu, SS_OC, EA_1, EA_2, in->l1 + 1u); NEXT;
+	case OP_XC: lbl_XC:  ss_op(cpu, SS_XC, EA_1, EA_2, in->l1 + 1u); NEXT;
+	case OP_CLC: lbl_CLC: ss_op(cpu, SS_CLC, EA_1, EA_2, in->l1 + 1u); NEXT;
+	case OP_TR: lbl_TR:  ss_op(cpu, SS_TR, EA_1, EA_2, in->l1 + 1u); NEXT;
+	case OP_TRT: lbl_TRT: trt(cpu, EA_1, EA_2, in->l1 + 1u); NEXT;
 
-	case OP_MVST: {
+	case OP_MVST: lbl_MVST: {
 		if (R(0) & 0xFFFFFF00ULL)
 			spec(cpu);
 		uint8_t end = (uint8_t)R(0);
@@ -1198,9 +1250,9 @@ dispatch:
 		set_addr(cpu, r1, (d + STRING_CHUNK) & am);
 		set_addr(cpu, r2, (s + STRING_CHUNK) & am);
 		cc_const(cpu, 3);
-		break;
+		NEXT;
 	}
-	case OP_CLST: {
+	case OP_CLST: lbl_CLST: {
 		/* bits 32-55 of r0 are reserved here (no check, as QEMU) */
 		uint8_t end = (uint8_t)R(0);
 		uint64_t x = R(r1) & am, y = R(r2) & am;
@@ -1221,9 +1273,9 @@ dispatch:
 		set_addr(cpu, r1, (x + STRING_CHUNK) & am);
 		set_addr(cpu, r2, (y + STRING_CHUNK) & am);
 		cc_const(cpu, 3);
-		break;
+		NEXT;
 	}
-	case OP_SRST: {
+	case OP_SRST: lbl_SRST: {
 		if (R(0) & 0xFFFFFF00ULL)
 			spec(cpu);
 		uint8_t c = (uint8_t)R(0);
@@ -1241,41 +1293,41 @@ dispatch:
 		}
 		set_addr(cpu, r2, p);
 		cc_const(cpu, 3);
-		break;
+		NEXT;
 	}
 
 	/* ---- shifts and rotates ---- */
-	case OP_SLL:  W32(r1, (EA_2 & 63) > 31 ? 0 : L32(r1) << (EA_2 & 63)); break;
-	case OP_SRL:  W32(r1, (EA_2 & 63) > 31 ? 0 : L32(r1) >> (EA_2 & 63)); break;
-	case OP_SLLK: W32(r1, (EA_2 & 63) > 31 ? 0 : L32(r3) << (EA_2 & 63)); break;
-	case OP_SRLK: W32(r1, (EA_2 & 63) > 31 ? 0 : L32(r3) >> (EA_2 & 63)); break;
-	case OP_SLLG: R(r1) = R(r3) << (EA_2 & 63); break;
-	case OP_SRLG: R(r1) = R(r3) >> (EA_2 & 63); break;
-	case OP_RLL:  W32(r1, rotl32(L32(r3), (unsigned)EA_2)); break;
-	case OP_RLLG: R(r1) = rotl64(R(r3), (unsigned)EA_2); break;
-	case OP_SRA: case OP_SRAK: {
+	case OP_SLL: lbl_SLL:  W32(r1, (EA_2 & 63) > 31 ? 0 : L32(r1) << (EA_2 & 63)); NEXT;
+	case OP_SRL: lbl_SRL:  W32(r1, (EA_2 & 63) > 31 ? 0 : L32(r1) >> (EA_2 & 63)); NEXT;
+	case OP_SLLK: lbl_SLLK: W32(r1, (EA_2 & 63) > 31 ? 0 : L32(r3) << (EA_2 & 63)); NEXT;
+	case OP_SRLK: lbl_SRLK: W32(r1, (EA_2 & 63) > 31 ? 0 : L32(r3) >> (EA_2 & 63)); NEXT;
+	case OP_SLLG: lbl_SLLG: R(r1) = R(r3) << (EA_2 & 63); NEXT;
+	case OP_SRLG: lbl_SRLG: R(r1) = R(r3) >> (EA_2 & 63); NEXT;
+	case OP_RLL: lbl_RLL:  W32(r1, rotl32(L32(r3), (unsigned)EA_2)); NEXT;
+	case OP_RLLG: lbl_RLLG: R(r1) = rotl64(R(r3), (unsigned)EA_2); NEXT;
+	case OP_SRA: lbl_SRA: case OP_SRAK: lbl_SRAK: {
 		unsigned n = EA_2 & 63;
 		int32_t x = (int32_t)L32(in->op == OP_SRA ? r1 : r3);
 		w = (uint32_t)(x >> (n > 31 ? 31 : n));
 		W32(r1, w);
 		cc_set(cpu, CC_S32, w, 0);
-		break;
+		NEXT;
 	}
-	case OP_SRAG: {
+	case OP_SRAG: lbl_SRAG: {
 		unsigned n = EA_2 & 63;
 		R(r1) = (uint64_t)((int64_t)R(r3) >> n);
 		cc_set(cpu, CC_S64, R(r1), 0);
-		break;
+		NEXT;
 	}
-	case OP_SLA: case OP_SLAK:
+	case OP_SLA: lbl_SLA: case OP_SLAK: lbl_SLAK:
 		W32(r1, sla32(cpu, L32(in->op == OP_SLA ? r1 : r3), EA_2 & 63));
 		fixpt_ovf(cpu, cpu->cc_op == CC_CONST && cpu->cc_a == 3);
-		break;
-	case OP_SLAG:
+		NEXT;
+	case OP_SLAG: lbl_SLAG:
 		R(r1) = sla64(cpu, R(r3), EA_2 & 63);
 		fixpt_ovf(cpu, cpu->cc_op == CC_CONST && cpu->cc_a == 3);
-		break;
-	case OP_SLDL: case OP_SRDL: case OP_SLDA: case OP_SRDA: {
+		NEXT;
+	case OP_SLDL: lbl_SLDL: case OP_SRDL: lbl_SRDL: case OP_SLDA: lbl_SLDA: case OP_SRDA: lbl_SRDA: {
 		even_reg(cpu, r1);
 		unsigned n = EA_2 & 63;
 		uint64_t x = (uint64_t)L32(r1) << 32 | L32(r1 + 1);
@@ -1289,19 +1341,19 @@ dispatch:
 		W32(r1 + 1, x);
 		if (in->op == OP_SLDA)
 			fixpt_ovf(cpu, cpu->cc_op == CC_CONST && cpu->cc_a == 3);
-		break;
+		NEXT;
 	}
 
-	case OP_RISBG: case OP_RISBGN: {
+	case OP_RISBG: lbl_RISBG: case OP_RISBGN: lbl_RISBGN: {
 		unsigned s = in->i3 & 63, e = in->i4 & 63;
 		uint64_t mask = bit_range(s, e), rot = rotl64(R(r2), in->i5);
 		uint64_t res = (in->i4 & 0x80) ? (rot & mask) : ((R(r1) & ~mask) | (rot & mask));
 		R(r1) = res;
 		if (in->op == OP_RISBG)
 			cc_set(cpu, CC_S64, res, 0);
-		break;
+		NEXT;
 	}
-	case OP_RNSBG: case OP_ROSBG: case OP_RXSBG: {
+	case OP_RNSBG: lbl_RNSBG: case OP_ROSBG: lbl_ROSBG: case OP_RXSBG: lbl_RXSBG: {
 		unsigned s = in->i3 & 63, e = in->i4 & 63;
 		uint64_t mask = bit_range(s, e), rot = rotl64(R(r2), in->i5), res;
 		if (in->op == OP_RNSBG)
@@ -1313,9 +1365,9 @@ dispatch:
 		cc_const(cpu, (res & mask) != 0);
 		if (!(in->i3 & 0x80))
 			R(r1) = res;
-		break;
+		NEXT;
 	}
-	case OP_FLOGR: {
+	case OP_FLOGR: lbl_FLOGR: {
 		even_reg(cpu, r1);
 		v = R(r2);
 		if (!v) {
@@ -1328,30 +1380,30 @@ dispatch:
 			R(r1 + 1) = v & ~(0x8000000000000000ULL >> n);
 			cc_const(cpu, 2);
 		}
-		break;
+		NEXT;
 	}
-	case OP_POPCNT: {
+	case OP_POPCNT: lbl_POPCNT: {
 		v = R(r2);
 		uint64_t res = 0;
 		for (int i = 0; i < 8; i++)
 			res |= (uint64_t)__builtin_popcount((unsigned)(v >> (8 * i)) & 0xFF) << (8 * i);
 		R(r1) = res;
 		cc_const(cpu, v != 0);
-		break;
+		NEXT;
 	}
 
 	/* ---- branches ---- */
-	case OP_BCR:
+	case OP_BCR: lbl_BCR:
 		if (r2 && cond(cpu, r1))
 			BRANCH(R(r2));
-		break;
-	case OP_BC:
+		NEXT;
+	case OP_BC: lbl_BC:
 		if (cond(cpu, r1))
 			BRANCH(EA_RX);
-		break;
-	case OP_BRC:  if (cond(cpu, in->m3)) BRANCH(REL(I2)); break;
-	case OP_BRCL: if (cond(cpu, in->m3)) BRANCH(REL(I2)); break;
-	case OP_BASR: case OP_BALR:
+		NEXT;
+	case OP_BRC: lbl_BRC:  if (cond(cpu, in->m3)) BRANCH(REL(I2)); NEXT;
+	case OP_BRCL: lbl_BRCL: if (cond(cpu, in->m3)) BRANCH(REL(I2)); NEXT;
+	case OP_BASR: lbl_BASR: case OP_BALR: lbl_BALR:
 		a = R(r2);
 		if (in->op == OP_BASR)
 			set_link(cpu, r1, cpu->psw_addr);
@@ -1359,36 +1411,36 @@ dispatch:
 			set_link_bal(cpu, r1, cpu->psw_addr);
 		if (r2)
 			BRANCH(a);
-		break;
-	case OP_BAS: case OP_BAL:
+		NEXT;
+	case OP_BAS: lbl_BAS: case OP_BAL: lbl_BAL:
 		a = EA_RX;
 		if (in->op == OP_BAS)
 			set_link(cpu, r1, cpu->psw_addr);
 		else
 			set_link_bal(cpu, r1, cpu->psw_addr);
 		BRANCH(a);
-		break;
-	case OP_BRAS: case OP_BRASL:
+		NEXT;
+	case OP_BRAS: lbl_BRAS: case OP_BRASL: lbl_BRASL:
 		set_link(cpu, r1, cpu->psw_addr);
 		BRANCH(REL(I2));
-		break;
-	case OP_BCTR:
+		NEXT;
+	case OP_BCTR: lbl_BCTR:
 		a = R(r2);
 		W32(r1, L32(r1) - 1);
 		if (r2 && L32(r1))
 			BRANCH(a);
-		break;
-	case OP_BCTGR:
+		NEXT;
+	case OP_BCTGR: lbl_BCTGR:
 		a = R(r2);
 		R(r1) -= 1;
 		if (r2 && R(r1))
 			BRANCH(a);
-		break;
-	case OP_BCT:  a = EA_RX; W32(r1, L32(r1) - 1); if (L32(r1)) BRANCH(a); break;
-	case OP_BCTG: a = EA_RX; R(r1) -= 1; if (R(r1)) BRANCH(a); break;
-	case OP_BRCT: W32(r1, L32(r1) - 1); if (L32(r1)) BRANCH(REL(I2)); break;
-	case OP_BRCTG: R(r1) -= 1; if (R(r1)) BRANCH(REL(I2)); break;
-	case OP_BXH: case OP_BXLE: case OP_BRXH: case OP_BRXLE: {
+		NEXT;
+	case OP_BCT: lbl_BCT:  a = EA_RX; W32(r1, L32(r1) - 1); if (L32(r1)) BRANCH(a); NEXT;
+	case OP_BCTG: lbl_BCTG: a = EA_RX; R(r1) -= 1; if (R(r1)) BRANCH(a); NEXT;
+	case OP_BRCT: lbl_BRCT: W32(r1, L32(r1) - 1); if (L32(r1)) BRANCH(REL(I2)); NEXT;
+	case OP_BRCTG: lbl_BRCTG: R(r1) -= 1; if (R(r1)) BRANCH(REL(I2)); NEXT;
+	case OP_BXH: lbl_BXH: case OP_BXLE: lbl_BXLE: case OP_BRXH: lbl_BRXH: case OP_BRXLE: lbl_BRXLE: {
 		bool rel = in->op == OP_BRXH || in->op == OP_BRXLE;
 		a = rel ? REL(I2) : EA_2;
 		int32_t inc = (int32_t)L32(r3), cmp = (int32_t)L32(r3 | 1);
@@ -1397,9 +1449,9 @@ dispatch:
 		bool hi = in->op == OP_BXH || in->op == OP_BRXH;
 		if (hi ? sum > cmp : sum <= cmp)
 			BRANCH(a);
-		break;
+		NEXT;
 	}
-	case OP_BXHG: case OP_BXLEG: case OP_BRXHG: case OP_BRXLG: {
+	case OP_BXHG: lbl_BXHG: case OP_BXLEG: lbl_BXLEG: case OP_BRXHG: lbl_BRXHG: case OP_BRXLG: lbl_BRXLG: {
 		bool rel = in->op == OP_BRXHG || in->op == OP_BRXLG;
 		a = rel ? REL(I2) : EA_2;
 		int64_t inc = (int64_t)R(r3), cmp = (int64_t)R(r3 | 1);
@@ -1408,23 +1460,23 @@ dispatch:
 		bool hi = in->op == OP_BXHG || in->op == OP_BRXHG;
 		if (hi ? sum > cmp : sum <= cmp)
 			BRANCH(a);
-		break;
+		NEXT;
 	}
-	case OP_EX:
+	case OP_EX: lbl_EX:
 		a = EA_RX;
 		ex_decode(cpu, r1, a, &tin);
 		in = &tin;
 		ia = a;
-		goto dispatch;
-	case OP_EXRL:
+		goto *handler[in->op];
+	case OP_EXRL: lbl_EXRL:
 		a = REL(I2) & am;
 		ex_decode(cpu, r1, a, &tin);
 		in = &tin;
 		ia = a;
-		goto dispatch;
+		goto *handler[in->op];
 
 	/* ---- atomics ---- */
-	case OP_CS: case OP_CSY: {
+	case OP_CS: lbl_CS: case OP_CSY: lbl_CSY: {
 		a = EA_2;
 		ALIGNED(a, 4);
 		w = L32(r1);
@@ -1432,9 +1484,9 @@ dispatch:
 		if (!ok)
 			W32(r1, w);
 		cc_const(cpu, !ok);
-		break;
+		NEXT;
 	}
-	case OP_CSG: {
+	case OP_CSG: lbl_CSG: {
 		a = EA_2;
 		ALIGNED(a, 8);
 		v = R(r1);
@@ -1442,9 +1494,9 @@ dispatch:
 		if (!ok)
 			R(r1) = v;
 		cc_const(cpu, !ok);
-		break;
+		NEXT;
 	}
-	case OP_CDS: case OP_CDSY: {
+	case OP_CDS: lbl_CDS: case OP_CDSY: lbl_CDSY: {
 		even_reg(cpu, r1);
 		even_reg(cpu, r3);
 		a = EA_2;
@@ -1456,11 +1508,11 @@ dispatch:
 			W32(r1 + 1, v);
 		}
 		cc_const(cpu, !ok);
-		break;
+		NEXT;
 	}
 
 	/* interlocked load and update: r1 = old storage, storage = old op r3 */
-	case OP_LAA: case OP_LAAL: case OP_LAN: case OP_LAO: case OP_LAX: {
+	case OP_LAA: lbl_LAA: case OP_LAAL: lbl_LAAL: case OP_LAN: lbl_LAN: case OP_LAO: lbl_LAO: case OP_LAX: lbl_LAX: {
 		a = EA_2;
 		ALIGNED(a, 4);
 		uint32_t b = L32(r3), old = ld32(cpu, a), nv;
@@ -1481,9 +1533,9 @@ dispatch:
 		} else {
 			cc_set(cpu, CC_NZ, nv, 0);
 		}
-		break;
+		NEXT;
 	}
-	case OP_LAAG: case OP_LAALG: case OP_LANG: case OP_LAOG: case OP_LAXG: {
+	case OP_LAAG: lbl_LAAG: case OP_LAALG: lbl_LAALG: case OP_LANG: lbl_LANG: case OP_LAOG: lbl_LAOG: case OP_LAXG: lbl_LAXG: {
 		a = EA_2;
 		ALIGNED(a, 8);
 		uint64_t b = R(r3), old = ld64(cpu, a), nv;
@@ -1504,48 +1556,48 @@ dispatch:
 		} else {
 			cc_set(cpu, CC_NZ, nv, 0);
 		}
-		break;
+		NEXT;
 	}
 
 	/* ---- PSW, CC, program mask ---- */
-	case OP_IPM:
+	case OP_IPM: lbl_IPM:
 		R(r1) = (R(r1) & ~0xFF000000ULL) | (uint64_t)cc_compute(cpu) << 28 |
 			((cpu->psw_mask & PSW_MASK_PM) >> 16);
-		break;
-	case OP_SPM:
+		NEXT;
+	case OP_SPM: lbl_SPM:
 		cc_const(cpu, (L32(r1) >> 28) & 3);
 		cpu->psw_mask = (cpu->psw_mask & ~PSW_MASK_PM) |
 				((uint64_t)((L32(r1) >> 24) & 0xF) << 40);
-		break;
-	case OP_EPSW:
+		NEXT;
+	case OP_EPSW: lbl_EPSW:
 		cc_to_psw(cpu);
 		W32(r1, cpu->psw_mask >> 32);
 		if (r2)
 			W32(r2, cpu->psw_mask);
-		break;
-	case OP_SAM24:
+		NEXT;
+	case OP_SAM24: lbl_SAM24:
 		if (cpu->psw_addr > 0xFFFFFF)
 			spec(cpu);
 		cpu->psw_mask &= ~PSW_MASK_64;
-		break;
-	case OP_SAM31:
+		goto slow;
+	case OP_SAM31: lbl_SAM31:
 		if (cpu->psw_addr > 0x7FFFFFFF)
 			spec(cpu);
 		cpu->psw_mask = (cpu->psw_mask & ~PSW_MASK_64) | PSW_MASK_BA;
-		break;
-	case OP_SAM64:
+		goto slow;
+	case OP_SAM64: lbl_SAM64:
 		cpu->psw_mask |= PSW_MASK_64;
-		break;
-	case OP_SVC:
+		goto slow;
+	case OP_SVC: lbl_SVC:
 		s390_lc_put16(cpu, LC_SVC_ILC, cpu->cur_ilen);
 		s390_lc_put16(cpu, LC_SVC_CODE, (uint8_t)I2);
 		s390_cpu_psw_swap(cpu, LC_SVC_OLD, LC_SVC_NEW);
 		if (!s390_psw_valid(cpu->psw_mask, cpu->psw_addr))
 			s390_pgm_early(cpu, PGM_SPECIFICATION);
-		break;
+		goto slow;
 
 	/* ---- privileged control ---- */
-	case OP_LPSW: case OP_LPSWE: {
+	case OP_LPSW: lbl_LPSW: case OP_LPSWE: lbl_LPSWE: {
 		PRIV();
 		a = EA_2;
 		ALIGNED(a, 8);
@@ -1567,7 +1619,7 @@ dispatch:
 			s390_pgm_early(cpu, PGM_SPECIFICATION);
 		return S390_EV_IRQ_WINDOW;
 	}
-	case OP_SSM: {
+	case OP_SSM: lbl_SSM: {
 		PRIV();
 		uint8_t b = ld8(cpu, EA_2);
 		if (b & 0xB8)   /* bits 0, 2-4 must be zero */
@@ -1575,7 +1627,7 @@ dispatch:
 		cpu->psw_mask = (cpu->psw_mask & 0x00FFFFFFFFFFFFFFULL) | (uint64_t)b << 56;
 		return S390_EV_IRQ_WINDOW;
 	}
-	case OP_STNSM: case OP_STOSM: {
+	case OP_STNSM: lbl_STNSM: case OP_STOSM: lbl_STOSM: {
 		PRIV();
 		a = EA_1;
 		uint8_t old = (uint8_t)(cpu->psw_mask >> 56);
@@ -1586,7 +1638,7 @@ dispatch:
 		cpu->psw_mask = (cpu->psw_mask & 0x00FFFFFFFFFFFFFFULL) | (uint64_t)nb << 56;
 		return S390_EV_IRQ_WINDOW;
 	}
-	case OP_LCTL: case OP_LCTLG: case OP_STCTL: case OP_STCTG: {
+	case OP_LCTL: lbl_LCTL: case OP_LCTLG: lbl_LCTLG: case OP_STCTL: lbl_STCTL: case OP_STCTG: lbl_STCTG: {
 		PRIV();
 		bool g = in->op == OP_LCTLG || in->op == OP_STCTG;
 		bool st = in->op == OP_STCTL || in->op == OP_STCTG;
@@ -1607,7 +1659,7 @@ dispatch:
 				vals[i] = g ? ld64(cpu, x) : ld32(cpu, x);
 		}
 		if (st)
-			break;
+			NEXT;
 		for (unsigned i = 0; i < n; i++) {
 			unsigned c = (r1 + i) & 15;
 			cpu->cr[c] = g ? vals[i] :
@@ -1616,7 +1668,7 @@ dispatch:
 		s390_tlb_flush(cpu);
 		return S390_EV_IRQ_WINDOW;
 	}
-	case OP_SPX: {
+	case OP_SPX: lbl_SPX: {
 		PRIV();
 		a = EA_2;
 		ALIGNED(a, 4);
@@ -1626,35 +1678,35 @@ dispatch:
 		cpu->prefix = p;
 		s390_tlb_flush(cpu);
 		s390_icache_flush(cpu);
-		break;
+		NEXT;
 	}
-	case OP_PTLB:
+	case OP_PTLB: lbl_PTLB:
 		PRIV();
 		s390_tlb_flush(cpu);
-		break;
-	case OP_STPX:
+		NEXT;
+	case OP_STPX: lbl_STPX:
 		PRIV();
 		a = EA_2;
 		ALIGNED(a, 4);
 		st32(cpu, a, cpu->prefix);
-		break;
-	case OP_STAP:
+		NEXT;
+	case OP_STAP: lbl_STAP:
 		PRIV();
 		a = EA_2;
 		ALIGNED(a, 2);
 		st16(cpu, a, cpu->cpu_addr);
-		break;
-	case OP_STIDP:
+		NEXT;
+	case OP_STIDP: lbl_STIDP:
 		PRIV();
 		a = EA_2;
 		ALIGNED(a, 8);
 		st64(cpu, a, cpu->cpuid);
-		break;
-	case OP_STCK: case OP_STCKF:
+		NEXT;
+	case OP_STCK: lbl_STCK: case OP_STCKF: lbl_STCKF:
 		st64(cpu, EA_2, s390_tod_now(cpu));
 		cc_const(cpu, 0);
-		break;
-	case OP_STCKE: {
+		NEXT;
+	case OP_STCKE: lbl_STCKE: {
 		a = EA_2;
 		s390_probe(cpu, a, 16, ACC_STORE);
 		uint64_t t = s390_tod_now(cpu);
@@ -1665,9 +1717,9 @@ dispatch:
 		st8(cpu, (a + 13) & am, 0);
 		st16(cpu, (a + 14) & am, (uint16_t)cpu->todpr);
 		cc_const(cpu, 0);
-		break;
+		NEXT;
 	}
-	case OP_SCK: {
+	case OP_SCK: lbl_SCK: {
 		PRIV();
 		a = EA_2;
 		ALIGNED(a, 8);
@@ -1679,46 +1731,46 @@ dispatch:
 			cpu->tod_epoch = (int64_t)(t - s390_tod_now(cpu));
 		}
 		cc_const(cpu, 0);
-		break;
+		NEXT;
 	}
-	case OP_SCKC:
+	case OP_SCKC: lbl_SCKC:
 		PRIV();
 		a = EA_2;
 		ALIGNED(a, 8);
 		cpu->ckc = ld64(cpu, a);
 		return S390_EV_IRQ_WINDOW;
-	case OP_STCKC:
+	case OP_STCKC: lbl_STCKC:
 		PRIV();
 		a = EA_2;
 		ALIGNED(a, 8);
 		st64(cpu, a, cpu->ckc);
-		break;
-	case OP_SPT:
+		NEXT;
+	case OP_SPT: lbl_SPT:
 		PRIV();
 		a = EA_2;
 		ALIGNED(a, 8);
 		s390_cpu_set_cputm(cpu, (int64_t)ld64(cpu, a));
 		return S390_EV_IRQ_WINDOW;
-	case OP_STPT:
+	case OP_STPT: lbl_STPT:
 		PRIV();
 		a = EA_2;
 		ALIGNED(a, 8);
 		st64(cpu, a, (uint64_t)s390_cpu_get_cputm(cpu));
-		break;
-	case OP_SCKPF:
+		NEXT;
+	case OP_SCKPF: lbl_SCKPF:
 		PRIV();
 		if (L32(0) & 0xFFFF0000u)
 			spec(cpu);
 		cpu->todpr = L32(0) & 0xFFFF;
-		break;
-	case OP_STFL: {
+		NEXT;
+	case OP_STFL: lbl_STFL: {
 		PRIV();
 		uint8_t *p = s390_lowcore(cpu, LC_STFL, 4);
 		if (p)
 			put_be32(p, (uint32_t)(s390_facilities[0] >> 32));
-		break;
+		NEXT;
 	}
-	case OP_STFLE: {
+	case OP_STFLE: lbl_STFLE: {
 		a = EA_2;
 		ALIGNED(a, 8);
 		unsigned want = (unsigned)(R(0) & 0xFF) + 1, have = 1; /* dw 1 is empty */
@@ -1727,17 +1779,17 @@ dispatch:
 			st64(cpu, (a + 8 * i) & am, s390_facilities[i]);
 		R(0) = (R(0) & ~0xFFULL) | (have - 1);
 		cc_const(cpu, want >= have ? 0 : 3);
-		break;
+		NEXT;
 	}
-	case OP_ISKE: {
+	case OP_ISKE: lbl_ISKE: {
 		PRIV();
 		uint64_t abs = s390_real_to_abs(cpu->prefix, R(r2) & am);
 		if (abs >= cpu->mem->size)
 			s390_pgm(cpu, PGM_ADDRESSING);
 		R(r1) = (R(r1) & ~0xFFULL) | (cpu->mem->keys[abs >> 12] & 0xFE);
-		break;
+		NEXT;
 	}
-	case OP_SSKE: {
+	case OP_SSKE: lbl_SSKE: {
 		PRIV();
 		uint64_t abs = s390_real_to_abs(cpu->prefix, R(r2) & am);
 		if (abs >= cpu->mem->size)
@@ -1745,9 +1797,9 @@ dispatch:
 		cpu->mem->keys[abs >> 12] = (uint8_t)R(r1) & 0xFE;
 		s390_tlb_flush(cpu);
 		s390_icache_flush(cpu);
-		break;
+		NEXT;
 	}
-	case OP_RRBE: {
+	case OP_RRBE: lbl_RRBE: {
 		PRIV();
 		uint64_t abs = s390_real_to_abs(cpu->prefix, R(r2) & am);
 		if (abs >= cpu->mem->size)
@@ -1756,9 +1808,9 @@ dispatch:
 		cc_const(cpu, (*k & SKEY_R ? 2 : 0) | (*k & SKEY_C ? 1 : 0));
 		*k &= (uint8_t)~SKEY_R;
 		s390_tlb_flush(cpu);
-		break;
+		NEXT;
 	}
-	case OP_TPROT: {
+	case OP_TPROT: lbl_TPROT: {
 		PRIV();
 		a = EA_1;
 		uint64_t abs = s390_real_to_abs(cpu->prefix, a);
@@ -1769,15 +1821,15 @@ dispatch:
 			cc_const(cpu, 0);
 		else
 			cc_const(cpu, (sk & SKEY_F) ? 2 : 1);
-		break;
+		NEXT;
 	}
 
 	/* ---- handed to softkvm ---- */
-	case OP_DIAG: case OP_SIGP: case OP_SERVC: case OP_STSI:
-	case OP_CSCH: case OP_HSCH: case OP_MSCH: case OP_SSCH: case OP_STSCH:
-	case OP_TSCH: case OP_TPI: case OP_SAL: case OP_RSCH: case OP_STCRW:
-	case OP_STCPS: case OP_RCHP: case OP_SCHM: case OP_CHSC: case OP_SIGA:
-	case OP_XSCH:
+	case OP_DIAG: lbl_DIAG: case OP_SIGP: lbl_SIGP: case OP_SERVC: lbl_SERVC: case OP_STSI: lbl_STSI:
+	case OP_CSCH: lbl_CSCH: case OP_HSCH: lbl_HSCH: case OP_MSCH: lbl_MSCH: case OP_SSCH: lbl_SSCH: case OP_STSCH: lbl_STSCH:
+	case OP_TSCH: lbl_TSCH: case OP_TPI: lbl_TPI: case OP_SAL: lbl_SAL: case OP_RSCH: lbl_RSCH: case OP_STCRW: lbl_STCRW:
+	case OP_STCPS: lbl_STCPS: case OP_RCHP: lbl_RCHP: case OP_SCHM: lbl_SCHM: case OP_CHSC: lbl_CHSC: case OP_SIGA: lbl_SIGA:
+	case OP_XSCH: lbl_XSCH:
 		PRIV();
 		return icpt(cpu, in);
 	}
@@ -1814,9 +1866,14 @@ static const struct s390_insn *fetch_slow(struct s390_cpu *cpu, uint64_t addr,
 			b[i] = *tlb_host(cpu, (addr + i) & am, ACC_IFETCH);
 	if (cross) {
 		s390_decode(b, scratch);
+		scratch->next = scratch;
+		scratch->next_tag = &never_tag;
 		return scratch;
 	}
 	s390_decode(b, &cpu->icache[idx]);
+	unsigned nidx = (idx + len / 2) & (S390_ICACHE_SIZE - 1);
+	cpu->icache[idx].next = &cpu->icache[nidx];
+	cpu->icache[idx].next_tag = &cpu->icache_tag[nidx];
 	cpu->icache_tag[idx] = addr;
 	cpu->icache_ipage[idx] = (uint64_t)(p - cpu->mem->ram) & PAGE_MASK_4K;
 	return &cpu->icache[idx];

@@ -43,6 +43,11 @@ struct s390_insn {
 	int64_t i2;        /* immediate (or relative offset in halfwords) */
 	int32_t ri;        /* second relative offset (RIE-b/c: I4) */
 	uint8_t raw[6];    /* the instruction bytes */
+	/* decode cache: the entry (and its tag) where the sequential next
+	 * instruction would be cached; a scratch decode points at a tag
+	 * that never matches */
+	const struct s390_insn *next;
+	const uint64_t *next_tag;
 };
 
 extern const char *const s390_op_names[OP_MAX];
