@@ -165,6 +165,7 @@ GUEST_CC ?= s390x-linux-gnu-gcc
 include guest/guest.mk
 -include tests/abi/abi.mk
 -include tests/diff/insn/insn.mk
+-include tests/diff/csmith/csmith.mk
 
 # ---------------------------------------------------------------------------
 # Top-level verbs.
@@ -183,15 +184,20 @@ run: $(DEPS_OK)
 	$(BUILD)/zvmm run $(RUN_ARGS) $(RUN_GUEST)
 
 TEST_SCRIPTS = $(sort $(wildcard tests/integration/*.t)) tests/abi/abi.t \
-               tests/oracle/oracle.t $(wildcard tests/diff/insn/insn.t)
+               tests/oracle/oracle.t $(wildcard tests/diff/insn/insn.t) \
+               $(wildcard tests/diff/csmith/csmith.t)
 
-test-build: all unit abi-check-build $(if $(wildcard tests/diff/insn/insn.mk),diff-insn-build)
+test-build: all unit abi-check-build $(if $(wildcard tests/diff/insn/insn.mk),diff-insn-build) \
+	    $(if $(wildcard tests/diff/csmith/csmith.mk),diff-csmith-build)
 	$(Q)$(MAKE) --no-print-directory CROSS=s390x-linux-gnu- $(BUILD)/s390x/zvmm
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/clang CC=clang $(BUILD)/clang/zvmm
 
 test: $(DEPS_OK)
 	$(Q)$(MAKE) --no-print-directory test-build
 	$(Q)BUILD=$(BUILD) CMOCKA_MESSAGE_OUTPUT=TAP prove --exec tests/run-one $(UNIT_BINS) $(S390X_UNIT_BINS) $(TEST_SCRIPTS)
+
+# 1000 more csmith programs than make test runs, failing seeds reported.
+test-long: $(DEPS_OK) test-build diff-csmith-long
 
 bench: $(DEPS_OK)
 	$(Q)$(MAKE) --no-print-directory all
@@ -200,5 +206,5 @@ bench: $(DEPS_OK)
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all run test test-build test-tsan bench clean deps unit unit-host guest
+.PHONY: all run test test-build test-tsan test-long bench clean deps unit unit-host guest
 .DELETE_ON_ERROR:
