@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "bswap.h"
 #include "softkvm/cpu/cpu.h"
 
 #define likely(x)   __builtin_expect(!!(x), 1)
@@ -56,38 +57,6 @@ extern const char *const s390_op_names[OP_MAX];
 void s390_decode(const uint8_t *p, struct s390_insn *in);
 /* Opcode key as in insns.def for the bytes at p. */
 unsigned s390_op_key(const uint8_t *p);
-
-/* --- big-endian byte access, host-endian independent --- */
-static inline uint16_t get_be16(const uint8_t *p)
-{
-	return (uint16_t)((unsigned)p[0] << 8 | p[1]);
-}
-static inline uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-static inline uint64_t get_be64(const uint8_t *p)
-{
-	return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
-}
-static inline void put_be16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-static inline void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-static inline void put_be64(uint8_t *p, uint64_t v)
-{
-	put_be32(p, (uint32_t)(v >> 32));
-	put_be32(p + 4, (uint32_t)v);
-}
 
 /* --- PSW and program interruptions (cpu.c) --- */
 /* Raise a program interruption for the current instruction (longjmp). */
