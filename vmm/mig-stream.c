@@ -59,11 +59,25 @@ static bool section_known(uint32_t type)
 
 uint64_t mig_section_max_len(uint32_t type)
 {
-	if (type == MIG_SEC_MEMORY)
+	switch (type) {
+	case MIG_SEC_MEMORY:
 		return MIG_MEMORY_MAX_LEN;
-	if (type == MIG_SEC_END || !section_known(type))
+	case MIG_SEC_FLIC:
+		return MIG_FLIC_MAX_LEN;
+	case MIG_SEC_SKEYS:
+		return MIG_SKEYS_MAX_LEN;
+	case MIG_SEC_END:
 		return 0;
-	return MIG_SECTION_MAX_LEN;
+	}
+	return section_known(type) ? MIG_SECTION_MAX_LEN : 0;
+}
+
+/* The limit once the header has given the memory size (0: not known yet). */
+static uint64_t section_limit(uint32_t type, uint64_t mem_size)
+{
+	if (type == MIG_SEC_SKEYS && mem_size)
+		return 4 + mem_size / MIG_PAGE_SIZE;
+	return mig_section_max_len(type);
 }
 
 /* Every header field but magic, version and CRC. */
@@ -131,6 +145,7 @@ int mig_write_header(struct mig_writer *w, const struct mig_header *h)
 	if (r)
 		return w->error = r;
 	w->bytes += len + 4;
+	w->mem_size = h->mem_size;
 	return 0;
 }
 
@@ -150,7 +165,7 @@ int mig_write_section(struct mig_writer *w, uint32_t type, uint32_t instance,
 		return -EINVAL;
 	for (int i = 0; i < n; i++)
 		len += payload[i].iov_len;
-	if (len > mig_section_max_len(type))
+	if (len > section_limit(type, w->mem_size))
 		return -EMSGSIZE;
 	put_be32(hdr, type);
 	put_be32(hdr + 4, instance);
@@ -252,7 +267,10 @@ int mig_read_header(struct mig_reader *r, struct mig_header *h, char *err, size_
 	h->cpuid = get_be64(buf + 32);
 	h->flags = get_be32(buf + 40);
 	memcpy(h->fac, buf + MIG_HEADER_FIXED, h->fac_len);
-	return header_check(h, err, errlen);
+	rc = header_check(h, err, errlen);
+	if (!rc)
+		r->mem_size = h->mem_size;
+	return rc;
 }
 
 int mig_read_section(struct mig_reader *r, uint32_t *type, uint32_t *instance,
@@ -277,10 +295,10 @@ int mig_read_section(struct mig_reader *r, uint32_t *type, uint32_t *instance,
 	l = get_be64(hdr + 8);
 	if (t != MIG_SEC_END && !section_known(t))
 		return fail(-EPROTO, err, errlen, "unknown section type 0x%x", t);
-	if (l > mig_section_max_len(t))
+	if (l > section_limit(t, r->mem_size))
 		return fail(-EPROTO, err, errlen, "%s section of %llu bytes is over the limit of %llu",
 			    mig_section_name(t), (unsigned long long)l,
-			    (unsigned long long)mig_section_max_len(t));
+			    (unsigned long long)section_limit(t, r->mem_size));
 	if (inst && t != MIG_SEC_VCPU)
 		return fail(-EPROTO, err, errlen, "%s section with instance %u (must be 0)",
 			    mig_section_name(t), inst);

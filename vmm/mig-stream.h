@@ -30,7 +30,11 @@
 #define MIG_SECTION_HDR 16
 #define MIG_MEMORY_MAX_PAGES 16384
 #define MIG_MEMORY_MAX_LEN ((64ULL << 20) + 16)	/* MEMORY payload limit */
-#define MIG_SECTION_MAX_LEN (1ULL << 20)	/* every other section */
+#define MIG_SECTION_MAX_LEN (1ULL << 20)	/* every other section but: */
+/* FLIC: u32 count, u32 0, as many records as KVM keeps floating irqs */
+#define MIG_FLIC_MAX_LEN (8ULL + (uint64_t)KVM_S390_MAX_FLOAT_IRQS * 72)
+/* SKEYS: u32 flags and one key per page; at most 4 + mem_size / 4096 */
+#define MIG_SKEYS_MAX_LEN (4ULL + MIG_MEM_MAX / MIG_PAGE_SIZE)
 
 enum mig_section {
 	MIG_SEC_MACHINE = 1,
@@ -50,7 +54,11 @@ struct mig_header {
 	uint8_t fac[MIG_FAC_MAX];
 };
 
-/* The largest payload a reader accepts for a section type (0: unknown type). */
+/*
+ * The largest payload a reader accepts for a section type (0: unknown
+ * type). After a header, readers and writers hold SKEYS to the exact
+ * 4 + mem_size / 4096 instead.
+ */
 uint64_t mig_section_max_len(uint32_t type);
 /* "MEMORY", "VCPU", ...; "?" for an unknown type. */
 const char *mig_section_name(uint32_t type);
@@ -59,6 +67,7 @@ struct mig_writer {
 	int fd;
 	uint64_t deadline_ns;
 	uint64_t bytes;		/* total written */
+	uint64_t mem_size;	/* from the header written */
 	int error;		/* first error; every later call returns it */
 };
 
@@ -68,7 +77,8 @@ int mig_write_header(struct mig_writer *w, const struct mig_header *h);
 /*
  * One section, the payload gathered from n buffers and written with
  * writev straight from them. -EMSGSIZE when the payload is longer than
- * the reader's limit for the type, -EINVAL for an unknown type.
+ * the reader's limit for the type, -EINVAL for an unknown type or an
+ * instance other than 0 outside VCPU sections.
  */
 int mig_write_section(struct mig_writer *w, uint32_t type, uint32_t instance,
 		      const struct iovec *payload, int n);
@@ -82,6 +92,7 @@ struct mig_reader {
 	uint64_t left;		/* payload bytes not read yet */
 	uint32_t type, instance;
 	uint64_t len;
+	uint64_t mem_size;	/* from the header read */
 	bool in_section;	/* between read_section and read_section_end */
 	bool done;		/* END read and checked */
 };

@@ -340,8 +340,14 @@ static void test_section_limits(void **state)
 					  sizeof(err)), -EPROTO);
 	assert_non_null(strstr(err, "MEMORY section"));
 	assert_int_equal(read_raw_section(MIG_SEC_MEMORY, 0, UINT64_MAX, err, sizeof(err)), -EPROTO);
+	/* 128 MiB of memory: 32768 keys */
+	assert_int_equal(read_raw_section(MIG_SEC_SKEYS, 0, 4 + 32768, err, sizeof(err)), 0);
+	assert_int_equal(read_raw_section(MIG_SEC_SKEYS, 0, 4 + 32769, err, sizeof(err)), -EPROTO);
+	assert_int_equal(read_raw_section(MIG_SEC_FLIC, 0, 8 + 266250 * 72, err, sizeof(err)), 0);
+	assert_int_equal(read_raw_section(MIG_SEC_FLIC, 0, 8 + 266250 * 72 + 1, err,
+					  sizeof(err)), -EPROTO);
 	for (uint32_t t = MIG_SEC_MACHINE; t <= MIG_SEC_DEVICES; t++) {
-		if (t == MIG_SEC_MEMORY)
+		if (t == MIG_SEC_MEMORY || t == MIG_SEC_SKEYS || t == MIG_SEC_FLIC)
 			continue;
 		assert_int_equal(read_raw_section(t, 0, 1 << 20, err, sizeof(err)), 0);
 		assert_int_equal(read_raw_section(t, 0, (1 << 20) + 1, err, sizeof(err)), -EPROTO);
@@ -365,6 +371,9 @@ static void test_section_limits(void **state)
 	assert_int_equal(mig_write_section(&w, MIG_SEC_TOD, 3, NULL, 0), -EINVAL);
 	assert_int_equal(mig_write_section(&w, MIG_SEC_TOD, 0, NULL, -1), -EINVAL);
 	assert_int_equal(w.bytes, 0);
+	big.iov_len = 4 + (1 << 20) / 4096 + 1;	/* keys of 1 MiB */
+	w.mem_size = 1 << 20;
+	assert_int_equal(mig_write_section(&w, MIG_SEC_SKEYS, 0, &big, 1), -EMSGSIZE);
 	/* A write error sticks. */
 	assert_int_equal(mig_write_end(&w), -EBADF);
 	assert_int_equal(w.error, -EBADF);
@@ -722,6 +731,8 @@ static void test_names(void **state)
 	assert_string_equal(mig_section_name(100), "?");
 	assert_int_equal(mig_section_max_len(MIG_SEC_MEMORY), (64 << 20) + 16);
 	assert_int_equal(mig_section_max_len(MIG_SEC_VCPU), 1 << 20);
+	assert_int_equal(mig_section_max_len(MIG_SEC_FLIC), 8 + 266250 * 72);
+	assert_int_equal(mig_section_max_len(MIG_SEC_SKEYS), 4 + (1ULL << 28));
 	assert_int_equal(mig_section_max_len(MIG_SEC_END), 0);
 	assert_int_equal(mig_section_max_len(42), 0);
 }

@@ -295,6 +295,39 @@ static void test_tcp(void **state)
 	assert_int_equal(mig_connect(&u, 2000), -ECONNREFUSED);
 }
 
+/*
+ * The peer answers and hangs up without reading what it was sent (a
+ * REFUSED message): the sender's write fails, and the answer can still
+ * be read afterwards.
+ */
+static void test_tcp_answer_after_reset(void **state)
+{
+	size_t big = 16 << 20;
+	uint8_t *buf = calloc(1, big);
+	struct mig_uri u;
+	char answer[4];
+	int lfd, cfd, afd, rc;
+
+	(void)state;
+	assert_non_null(buf);
+	lfd = listen_any_port(&u);
+	assert_true(lfd >= 0);
+	cfd = mig_connect(&u, 2000);
+	afd = mig_accept(lfd, 2000);
+	assert_true(cfd >= 0 && afd >= 0);
+	assert_int_equal(mig_write_all(cfd, buf, 1000, mig_deadline(5000)), 0);
+	assert_int_equal(mig_write_all(afd, "no!", 4, mig_deadline(5000)), 0);
+	usleep(20000);
+	close(afd);
+	rc = mig_write_all(cfd, buf, big, mig_deadline(5000));
+	assert_true(rc == -ECONNRESET || rc == -EPIPE);
+	assert_int_equal(mig_read_all(cfd, answer, 4, mig_deadline(5000)), 0);
+	assert_string_equal(answer, "no!");
+	close(cfd);
+	mig_unlisten(&u, lfd);
+	free(buf);
+}
+
 static void test_file(void **state)
 {
 	struct mig_uri u;
@@ -333,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_peer_close),
 		cmocka_unit_test(test_unix),
 		cmocka_unit_test(test_tcp),
+		cmocka_unit_test(test_tcp_answer_after_reset),
 		cmocka_unit_test(test_file),
 	};
 
