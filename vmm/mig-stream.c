@@ -127,11 +127,11 @@ int mig_write_header(struct mig_writer *w, const struct mig_header *h)
 
 	if (w->error)
 		return w->error;
-	if (h->version != MIG_VERSION || header_check(h, NULL, 0))
+	if ((h->version && h->version != MIG_VERSION) || header_check(h, NULL, 0))
 		return -EINVAL;
 	len = MIG_HEADER_FIXED + h->fac_len;
 	memcpy(buf, MIG_MAGIC, MIG_MAGIC_LEN);
-	put_be32(buf + 8, h->version);
+	put_be32(buf + 8, MIG_VERSION);
 	put_be32(buf + 12, (uint32_t)len + 4);
 	put_be32(buf + 16, h->page_size);
 	put_be32(buf + 20, h->ncpus);

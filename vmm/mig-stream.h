@@ -72,7 +72,10 @@ struct mig_writer {
 };
 
 void mig_writer_init(struct mig_writer *w, int fd, uint64_t deadline_ns);
-/* -EINVAL for a header that a reader would refuse (nothing is written). */
+/*
+ * version 0 means MIG_VERSION; -EINVAL for a header that a reader would
+ * refuse (nothing is written then).
+ */
 int mig_write_header(struct mig_writer *w, const struct mig_header *h);
 /*
  * One section, the payload gathered from n buffers and written with

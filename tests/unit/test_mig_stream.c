@@ -224,6 +224,32 @@ static void test_corruption(void **state)
 	}
 }
 
+/* Random bytes over random parts of a good stream: an error, never a crash or a hang. */
+static void test_garbage(void **state)
+{
+	uint8_t good[SMALL_MAX], s[SMALL_MAX];
+	size_t len = small_stream(good);
+	uint32_t x = 12345;
+	char err[160];
+
+	(void)state;
+	for (int i = 0; i < 500; i++) {
+		size_t at, n;
+
+		memcpy(s, good, len);
+		x = x * 1103515245u + 12345u;
+		at = (x >> 8) % len;
+		x = x * 1103515245u + 12345u;
+		n = 1 + (x >> 8) % (len - at);
+		for (size_t k = 0; k < n; k++) {
+			x = x * 1103515245u + 12345u;
+			s[at + k] = (uint8_t)(x >> 16);
+		}
+		if (memcmp(s, good, len))
+			assert_true(read_bytes(s, len, err, sizeof(err)) < 0);
+	}
+}
+
 /* Set a header field, fix the CRC, and expect a refusal naming it. */
 static void expect_header_refused(size_t off, int size, uint64_t value, int want_rc,
 				  const char *want_text)
@@ -294,6 +320,21 @@ static void test_header_fields(void **state)
 	h = test_header(), h.page_size = 65536;
 	assert_int_equal(mig_write_header(&w, &h), -EINVAL);
 	assert_int_equal(w.bytes, 0);
+	/* version 0 is the current version */
+	h = test_header(), h.version = 0;
+	len = small_stream(s);
+	{
+		int fds[2];
+		uint8_t got[MIG_HEADER_MAX];
+
+		assert_int_equal(pipe(fds), 0);
+		mig_writer_init(&w, fds[1], 0);
+		assert_int_equal(mig_write_header(&w, &h), 0);
+		close(fds[1]);
+		assert_int_equal(read(fds[0], got, sizeof(got)), w.bytes);
+		close(fds[0]);
+		assert_memory_equal(got, s, w.bytes);
+	}
 }
 
 /* A valid header followed by one raw section header. */
@@ -743,6 +784,7 @@ int main(void)
 		cmocka_unit_test(test_small_round_trip),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_corruption),
+		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_header_fields),
 		cmocka_unit_test(test_section_limits),
 		cmocka_unit_test(test_big_round_trip),
