@@ -423,8 +423,9 @@ int mig_accept(int lfd, int timeout_ms)
 
 void mig_unlisten(const struct mig_uri *u, int lfd)
 {
-	if (lfd >= 0)
-		close(lfd);
+	if (lfd < 0)	/* not ours: the path may be another zvmm's socket */
+		return;
+	close(lfd);
 	if (u->kind == MIG_UNIX)
 		unlink(u->path);
 }

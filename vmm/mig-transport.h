@@ -41,7 +41,7 @@ int mig_connect(const struct mig_uri *u, int timeout_ms);
 int mig_listen(const struct mig_uri *u);
 /* A connected socket, -ETIMEDOUT after timeout_ms (-1 = wait forever). */
 int mig_accept(int lfd, int timeout_ms);
-/* Close lfd; for unix also remove the socket file. */
+/* Close lfd; for unix also remove the socket file. Nothing if lfd < 0. */
 void mig_unlisten(const struct mig_uri *u, int lfd);
 
 /* CLOCK_MONOTONIC now, and now + ms as a deadline (0 for ms < 0). */

@@ -219,8 +219,10 @@ static void test_unix(void **state)
 	assert_int_equal(stat(u.path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	assert_true(fcntl(lfd, F_GETFD) & FD_CLOEXEC);
-	/* A live socket is not taken over. */
+	/* A live socket is not taken over, nor removed by a failed listener. */
 	assert_int_equal(mig_listen(&u), -EADDRINUSE);
+	mig_unlisten(&u, -EADDRINUSE);
+	assert_int_equal(stat(u.path, &st), 0);
 	assert_int_equal(mig_accept(lfd, 50), -ETIMEDOUT);
 	cfd = mig_connect(&u, 1000);
 	assert_true(cfd >= 0);
