@@ -10,7 +10,10 @@
  *   - x86-64 with SSE4.2: the crc32 instruction, 8 bytes at a time on
  *     three independent streams (the instruction has a latency of about 3
  *     cycles and a throughput of 1), joined by multiplying the earlier
- *     streams' CRCs by x^(8 * block length) modulo the polynomial.
+ *     streams' CRCs by x^(8 * block length) modulo the polynomial (a
+ *     4 x 256 table per block size). SSE4.2 is asked of cpuid directly:
+ *     __builtin_cpu_supports() relies on libgcc's constructor, which a
+ *     clang object linked by musl-gcc does not promise.
  *   - everything else (s390x, older x86): slicing-by-8 over tables built
  *     on first use; bytes are combined explicitly, so it is the same on
  *     either byte order.
