@@ -87,12 +87,10 @@ int hv_ioctl(int fd, unsigned long req, ...)
 	return r;
 }
 
-int hv_close(int fd)
+static int hv_do_close(int fd)
 {
 	int r;
 
-	if (trace_on(TRACE_IOCTL | TRACE_IRQ))
-		trace_fd_closed(fd);
 	if (!softkvm_owns(fd))
 		return close(fd);
 	r = softkvm_close(fd);
@@ -101,4 +99,17 @@ int hv_close(int fd)
 		return -1;
 	}
 	return 0;
+}
+
+int hv_close(int fd)
+{
+	int r = hv_do_close(fd);
+
+	if (trace_on(TRACE_IOCTL | TRACE_IRQ)) {
+		int err = errno;
+
+		trace_fd_closed(fd, r, err);
+		errno = err;
+	}
+	return r;
 }

@@ -310,8 +310,21 @@ void trace_fd_kvm(int fd)
 	fd_set_kind(fd, FD_KVM);
 }
 
-void trace_fd_closed(int fd)
+static const char *fd_name(int fd, char *buf, size_t size);
+
+void trace_fd_closed(int fd, int ret, int err)
 {
+	char name[16];
+
+	if (trace_on(TRACE_IOCTL)) {
+		if (ret < 0)
+			trace_line("%s: close -> -1 %s",
+				   fd_name(fd, name, sizeof(name)),
+				   strerror(err));
+		else
+			trace_line("%s: close -> 0",
+				   fd_name(fd, name, sizeof(name)));
+	}
 	fd_set_kind(fd, FD_NONE);
 }
 

@@ -44,7 +44,7 @@ void trace_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * system fd and every close.
  */
 void trace_fd_kvm(int fd);
-void trace_fd_closed(int fd);
+void trace_fd_closed(int fd, int ret, int err);
 
 /* Decoders: a name for a number, "?" (or a short description) if unknown. */
 const char *trace_ioctl_name(unsigned long req);
