@@ -581,25 +581,26 @@ void trace_ioctl(int fd, unsigned long req, unsigned long arg, int ret,
 /* ------------------------------------------------------------------ */
 /* Exits                                                               */
 
+static unsigned long long gpr(const struct kvm_run *run, unsigned n)
+{
+	return run->s.regs.gprs[n & 0xf];
+}
+
 /* What the intercepted instruction asks for, from the saved registers. */
 static void decode_instruction(char *buf, size_t size,
 			       const struct kvm_run *run)
 {
 	uint16_t ipa = run->s390_sieic.ipa;
 	uint32_t ipb = run->s390_sieic.ipb;
-	const zvmm_kvm_u64 *gprs = run->s.regs.gprs;
 
 	if (ipa == 0xb220) {
-		uint32_t cmd = (uint32_t)gprs[(ipb >> 20) & 0xf];
-
 		snprintf(buf, size, "SERVC %s sccb=0x%llx",
-			 trace_sclp_cmd_name(cmd),
-			 (unsigned long long)gprs[(ipb >> 16) & 0xf]);
+			 trace_sclp_cmd_name((uint32_t)gpr(run, ipb >> 20)),
+			 gpr(run, ipb >> 16));
 	} else if ((ipa >> 8) == 0x83) {
 		snprintf(buf, size, "DIAG 0x%03llx r1=0x%llx r3=0x%llx",
 			 (unsigned long long)(icpt_rs_addr(run) & 0xffff),
-			 (unsigned long long)gprs[(ipa >> 4) & 0xf],
-			 (unsigned long long)gprs[ipa & 0xf]);
+			 gpr(run, ipa >> 4), gpr(run, ipa));
 	} else if ((ipa >> 8) == 0xae) {
 		struct sigp_req req;
 
