@@ -141,7 +141,7 @@ static const struct name exit_names[] = {
 
 const char *trace_exit_name(uint32_t reason)
 {
-	return LOOKUP(exit_names, reason, "unknown exit");
+	return LOOKUP(exit_names, reason, "unknown");
 }
 
 /* The SIE interception codes (spec 2.8). */

@@ -323,8 +323,7 @@ int vcpu_handle_exit(struct vcpu *cpu)
 	case KVM_EXIT_S390_SIEIC:
 		break;
 	default:
-		snprintf(what, sizeof(what),
-			 "KVM_EXIT_%s (exit reason %u) from KVM_RUN",
+		snprintf(what, sizeof(what), "KVM_RUN exit %s (reason %u)",
 			 trace_exit_name(run->exit_reason), run->exit_reason);
 		guest_fatal(cpu, ZVMM_EXIT_HV_FAILURE, what);
 		return -EIO;
