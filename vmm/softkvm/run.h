@@ -38,6 +38,10 @@ struct sk_cpu {
 	/* PSW and CR3/CR4 as of the last exit or wait, for CONDITIONAL
 	 * EMERGENCY SIGNAL from another vCPU [L] */
 	uint64_t pub_psw_mask, pub_psw_addr, pub_cr3, pub_cr4;
+	/* the last vm->dirty_gen this vCPU synced its dirty state for, 0
+	 * while outside the run loop or in an enabled wait (nothing to
+	 * wait for then: it synced on the way out); atomic */
+	uint64_t dirty_ack;
 };
 
 /* What an intercept handler tells the loop. */

@@ -110,6 +110,15 @@ struct sk_vm {
 	unsigned nr_vcpus;
 	struct sk_vcpu *vcpus[SK_MAX_VCPUS];  /* by id; atomic access */
 	struct sk_mem *mem;           /* run.c; built at the first KVM_RUN */
+	/*
+	 * Dirty-log harvests (run.c, sk_run_dirty_sync): each one bumps
+	 * dirty_gen and waits until every vCPU inside KVM_RUN has synced its
+	 * interpreter's dirty state for it. dirty_lock/dirty_cond are for
+	 * that wait only; dirty_gen is atomic.
+	 */
+	uint64_t dirty_gen;
+	pthread_mutex_t dirty_lock;
+	pthread_cond_t dirty_cond;
 };
 
 /*
@@ -239,5 +248,15 @@ void sk_vcpu_kick(struct sk_vcpu *vcpu);
 /* Release what KVM_RUN allocated (vCPU / VM teardown). */
 void sk_run_vcpu_free(struct sk_vcpu *vcpu);
 void sk_run_vm_free(struct sk_vm *vm);
+/*
+ * Dirty logging of the interpreter's stores. sk_run_dirty_log: slot s
+ * changed its KVM_MEM_LOG_DIRTY_PAGES state [F]. sk_run_dirty_sync: make
+ * every vCPU in KVM_RUN publish the pages it stored to so far (waits up to
+ * one run slice per vCPU; call without any softkvm lock). Then
+ * sk_run_dirty_take moves them into s->dirty [F].
+ */
+void sk_run_dirty_log(struct sk_vm *vm, const struct sk_memslot *s);
+void sk_run_dirty_sync(struct sk_vm *vm);
+void sk_run_dirty_take(struct sk_vm *vm, struct sk_memslot *s);
 
 #endif

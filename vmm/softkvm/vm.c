@@ -23,6 +23,9 @@ long sk_create_vm(unsigned long type)
 	if (!vm)
 		return -ENOMEM;
 	pthread_mutex_init(&vm->lock, NULL);
+	pthread_mutex_init(&vm->dirty_lock, NULL);
+	pthread_cond_init(&vm->dirty_cond, NULL);
+	vm->dirty_gen = 1;   /* 0 is a vCPU's "not running" */
 	skirq_float_init(&vm->fi);
 	vm->apf_enabled = true;
 	vm->refs = 1;
@@ -49,6 +52,8 @@ void sk_vm_destroy(struct sk_vm *vm)
 	sk_run_vm_free(vm);
 	sk_memslots_free(vm);
 	pthread_mutex_destroy(&vm->lock);
+	pthread_mutex_destroy(&vm->dirty_lock);
+	pthread_cond_destroy(&vm->dirty_cond);
 	free(vm);
 }
 

@@ -29,9 +29,10 @@ int s390_mem_init(struct s390_mem *mem, uint8_t *ram, uint64_t size)
 	mem->size = size & PAGE_MASK_4K;
 	mem->keys = calloc(mem->size >> 12 ? mem->size >> 12 : 1, 1);
 	mem->code = calloc(mem->size >> 12 ? mem->size >> 12 : 1, 1);
-	if (!mem->keys || !mem->code) {
-		free(mem->keys);
-		free(mem->code);
+	mem->dirty = calloc(((mem->size >> 12) + 63) / 64 + 1, sizeof(uint64_t));
+	mem->log_dirty = false;
+	if (!mem->keys || !mem->code || !mem->dirty) {
+		s390_mem_destroy(mem);
 		return -1;
 	}
 	return 0;
@@ -41,7 +42,9 @@ void s390_mem_destroy(struct s390_mem *mem)
 {
 	free(mem->keys);
 	free(mem->code);
+	free(mem->dirty);
 	mem->keys = mem->code = NULL;
+	mem->dirty = NULL;
 }
 
 int s390_cpu_init(struct s390_cpu *cpu, struct s390_mem *mem)
@@ -145,6 +148,7 @@ uint8_t *s390_lowcore(struct s390_cpu *cpu, uint32_t off, unsigned len)
 	if (abs + len > cpu->mem->size)
 		return NULL;
 	s390_mem_touched(cpu, abs, len);
+	s390_lowcore_stored(cpu, abs, len);
 	return cpu->mem->ram + abs;
 }
 
