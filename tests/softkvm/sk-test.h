@@ -63,6 +63,23 @@ static inline void skt_put_psw(struct skt_fix *f, uint64_t at, uint64_t mask,
 	put_be64(f->ram + at + 8, addr);
 }
 
+/* Create vCPUs f->nvcpu .. n-1 (ids = indexes), reset, kvm_run mapped. */
+static inline void skt_add_vcpus(struct skt_fix *f, unsigned n)
+{
+	assert_true(n <= SK_TEST_MAX_VCPUS);
+	for (unsigned i = f->nvcpu; i < n; i++) {
+		f->vcpu[i] = (int)skt_ion(f->vm, KVM_CREATE_VCPU, i);
+		assert_true(f->vcpu[i] >= 0);
+		f->run[i] = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				 MAP_SHARED, f->vcpu[i], 0);
+		assert_true(f->run[i] != MAP_FAILED);
+		assert_int_equal(skt_ion(f->vcpu[i], KVM_S390_INITIAL_RESET, 0),
+				 0);
+	}
+	if (n > f->nvcpu)
+		f->nvcpu = n;
+}
+
 /* A VM with ram_mib MiB in slot 0 (flags as given) and nvcpu vCPUs. */
 static inline struct skt_fix *skt_fix_new(unsigned ram_mib, unsigned nvcpu,
 					uint32_t slot_flags)
@@ -71,7 +88,6 @@ static inline struct skt_fix *skt_fix_new(unsigned ram_mib, unsigned nvcpu,
 	struct kvm_userspace_memory_region m = { .slot = 0 };
 
 	assert_non_null(f);
-	assert_true(nvcpu <= SK_TEST_MAX_VCPUS);
 	f->sys = hv_open(ACCEL_SOFT);
 	assert_true(f->sys >= 0);
 	f->vm = (int)skt_ion(f->sys, KVM_CREATE_VM, 0);
@@ -82,16 +98,7 @@ static inline struct skt_fix *skt_fix_new(unsigned ram_mib, unsigned nvcpu,
 	m.userspace_addr = (uint64_t)(uintptr_t)f->mem.base;
 	m.flags = slot_flags;
 	assert_int_equal(skt_io(f->vm, KVM_SET_USER_MEMORY_REGION, &m), 0);
-	f->nvcpu = nvcpu;
-	for (unsigned i = 0; i < nvcpu; i++) {
-		f->vcpu[i] = (int)skt_ion(f->vm, KVM_CREATE_VCPU, i);
-		assert_true(f->vcpu[i] >= 0);
-		f->run[i] = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-				 MAP_SHARED, f->vcpu[i], 0);
-		assert_true(f->run[i] != MAP_FAILED);
-		assert_int_equal(skt_ion(f->vcpu[i], KVM_S390_INITIAL_RESET, 0),
-				 0);
-	}
+	skt_add_vcpus(f, nvcpu);
 	skt_put_psw(f, END_PSW, PSW_WAIT | PSW_64, END_ADDR);
 	/* a wrong test ends in a disabled wait at 0xbad0, not in a loop */
 	skt_put_psw(f, 0x1d0, PSW_WAIT | PSW_64, 0xbad0);

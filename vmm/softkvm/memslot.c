@@ -309,17 +309,28 @@ int sk_skeys_enable_locked(struct sk_vm *vm)
 	return 0;
 }
 
+/*
+ * The key of a page: the interpreter's copy for the slot it runs on (the
+ * one its key instructions and R/C updates see), else the slot's own.
+ * Accessed atomically: running vCPUs update R and C. [F]
+ */
 static uint8_t *key_of(struct sk_vm *vm, uint64_t gfn)
 {
 	struct sk_memslot *s;
+	uint8_t *keys;
 
 	if (gfn > UINT64_MAX / SK_PAGE)
 		return NULL;
 	s = find_slot(vm, gfn * SK_PAGE);
-	return s ? &s->keys[(gfn * SK_PAGE - s->gpa) / SK_PAGE] : NULL;
+	if (!s)
+		return NULL;
+	keys = sk_run_keys(vm, s);
+	if (!keys)
+		keys = s->keys;
+	return keys ? &keys[(gfn * SK_PAGE - s->gpa) / SK_PAGE] : NULL;
 }
 
-/* KVM_S390_GET_SKEYS: 1 if keys were never enabled, else 0. */
+/* KVM_S390_GET_SKEYS: 1 if the guest never used keys, else 0. */
 long sk_get_skeys(struct sk_vm *vm, const struct kvm_s390_skeys *a)
 {
 	uint8_t *out = (uint8_t *)(uintptr_t)a->skeydata_addr;
@@ -329,11 +340,15 @@ long sk_get_skeys(struct sk_vm *vm, const struct kvm_s390_skeys *a)
 	if (a->flags)
 		return -EINVAL;
 	pthread_mutex_lock(&vm->lock);
-	if (!vm->skeys_enabled) {
+	if (!vm->skeys_enabled && !sk_run_keys_used(vm)) {
 		pthread_mutex_unlock(&vm->lock);
 		return KVM_S390_GET_SKEYS_NONE;
 	}
+	/* a key instruction switched keys on for good, as in the kernel */
+	r = sk_skeys_enable_locked(vm);
 	pthread_mutex_unlock(&vm->lock);
+	if (r < 0)
+		return r;
 	if (a->count < 1 || a->count > KVM_S390_SKEYS_MAX)
 		return -EINVAL;
 	tmp = malloc(a->count);
@@ -347,7 +362,7 @@ long sk_get_skeys(struct sk_vm *vm, const struct kvm_s390_skeys *a)
 			r = -EFAULT;
 			break;
 		}
-		tmp[i] = *k;
+		tmp[i] = __atomic_load_n(k, __ATOMIC_RELAXED);
 	}
 	pthread_mutex_unlock(&vm->lock);
 	if (r == 0) {
@@ -382,7 +397,7 @@ long sk_set_skeys(struct sk_vm *vm, const struct kvm_s390_skeys *a)
 		else if (in[i] & 0x01)
 			r = -EINVAL;
 		else
-			*k = in[i];
+			__atomic_store_n(k, in[i], __ATOMIC_RELAXED);
 	}
 	pthread_mutex_unlock(&vm->lock);
 	return r;

@@ -70,11 +70,30 @@ static int vm_mem_get(struct sk_vm *vm, struct sk_mem **out)
 		m->host = s->host;
 		m->size = s->size;
 		s390_mem_set_log(&m->m, s->dirty != NULL);
+		/* keys set before the first run (KVM_S390_SET_SKEYS) */
+		if (s->keys)
+			memcpy(m->m.keys, s->keys, m->m.size / SK_PAGE);
 		m->older = vm->mem;
 		vm->mem = m;
 	}
 	*out = m;
 	return 0;
+}
+
+uint8_t *sk_run_keys(struct sk_vm *vm, const struct sk_memslot *s)
+{
+	struct sk_mem *m = vm->mem;
+
+	if (!m || !s->guest_mapped || s->gpa != 0 || m->host != s->host ||
+	    m->size != s->size)
+		return NULL;
+	return m->m.keys;
+}
+
+bool sk_run_keys_used(struct sk_vm *vm)
+{
+	return vm->mem && __atomic_load_n(&vm->mem->m.keys_used,
+					  __ATOMIC_RELAXED);
 }
 
 void sk_run_vm_free(struct sk_vm *vm)
@@ -217,6 +236,7 @@ static int cpu_get(struct sk_vcpu *v)
 	c->c.tod_set = tod_set;
 	c->c.tod_opaque = v;
 	c->c.cpu_addr = (uint16_t)v->id;
+	sk_cpu_model_apply(v->vm, &c->c);
 	pthread_mutex_lock(&v->lock);
 	v->cpu = c;
 	pthread_mutex_unlock(&v->lock);

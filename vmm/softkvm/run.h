@@ -58,6 +58,9 @@ uint64_t sk_icpt_addr(const struct s390_cpu *c);
  * STORE STATUS of the running vCPU itself). */
 void sk_cpu_to_vcpu(struct sk_vcpu *v);
 
+/* cpumodel.c: the VM's CPU model into a vCPU's interpreter. */
+void sk_cpu_model_apply(const struct sk_vm *vm, struct s390_cpu *c);
+
 /* intercept.c: S390_EV_INTERCEPT. SK_CONTINUE, SK_EXIT or -errno. */
 int sk_handle_intercept(struct sk_vcpu *v);
 /* diag.c: DIAGNOSE (0x83). */

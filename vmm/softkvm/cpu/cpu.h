@@ -108,6 +108,7 @@ struct s390_mem {
 	 */
 	uint64_t *dirty;
 	bool log_dirty;   /* atomic */
+	bool keys_used;   /* ISKE, SSKE or RRBE ran (KVM: mm_uses_skeys); atomic */
 };
 
 #define SKEY_ACC  0xF0
@@ -152,6 +153,10 @@ struct s390_cpu {
 	uint64_t bea;        /* breaking-event address */
 	uint16_t cpu_addr;   /* CPU address (STAP, SIGP) */
 	uint64_t cpuid;      /* STIDP value */
+	/* The facility list STFL and STFLE report: n_fac doublewords; NULL
+	 * for s390_facilities (what this interpreter implements) */
+	const uint64_t *fac;
+	unsigned n_fac;
 
 	/* The TOD clock. With tod_read set (softkvm: host TOD + VM epoch) the
 	 * interpreter asks it, and SCK calls tod_set; without, the TOD is
@@ -249,7 +254,11 @@ static inline unsigned s390_insn_len(uint8_t op0)
 	return op0 < 0x40 ? 2 : op0 < 0xC0 ? 4 : 6;
 }
 
-/* The facility list this CPU model reports (STFL/STFLE doubleword 0). */
-extern const uint64_t s390_facilities[2];
+/* The facilities this interpreter implements: the default STFL/STFLE
+ * list (MSB-0 bit numbers, as STFLE stores them). */
+#define S390_FAC_DW 2
+extern const uint64_t s390_facilities[S390_FAC_DW];
+/* The default STIDP value: version FF, machine type 2098. */
+#define S390_DEFAULT_CPUID 0xFF00000020980000ULL
 
 #endif
