@@ -170,7 +170,7 @@ unit-host: $(UNIT_BINS) $(SKT_BINS)
 # The threaded unit tests again, built with ThreadSanitizer. TSan needs
 # the address-space layout it was built for, hence setarch -R.
 TSAN_TESTS := test_softkvm_run test_softkvm_vcpu test_softkvm_vm test_vmm_pause test_vmm_vm
-TSAN_SKT_TESTS := test_softkvm_dirty
+TSAN_SKT_TESTS := test_softkvm_dirty test_softkvm_irq
 TSAN_BINS := $(TSAN_TESTS:%=$(BUILD)/tsan/tests/unit/%) $(TSAN_SKT_TESTS:%=$(BUILD)/tsan/tests/softkvm/%)
 test-tsan: $(DEPS_OK)
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/tsan OPT="-O1 -g -fsanitize=thread" \
