@@ -7,6 +7,10 @@
 #include "guest-mem.h"
 #include "log.h"
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
 int guest_mem_alloc(struct guest_mem *gm, uint64_t size)
 {
 	const uint64_t align = ZVMM_MEM_ALIGN;
@@ -31,6 +35,9 @@ int guest_mem_alloc(struct guest_mem *gm, uint64_t size)
 		munmap(raw + head + size, tail);
 	gm->base = raw + head;
 	gm->size = size;
+	/* Advice only: a host without THP (or s390 KVM without hpage)
+	 * keeps 4 KiB pages. */
+	(void)madvise(gm->base, size, MADV_HUGEPAGE);
 	return 0;
 }
 
@@ -40,4 +47,18 @@ void guest_mem_free(struct guest_mem *gm)
 		munmap(gm->base, gm->size);
 	gm->base = NULL;
 	gm->size = 0;
+}
+
+void guest_mem_clear(struct guest_mem *gm)
+{
+	if (madvise(gm->base, gm->size, MADV_DONTNEED) < 0)
+		memset(gm->base, 0, gm->size);
+}
+
+void guest_mem_prefault(struct guest_mem *gm)
+{
+	if (madvise(gm->base, gm->size, MADV_POPULATE_WRITE) == 0)
+		return;
+	for (uint64_t off = 0; off < gm->size; off += 4096)
+		((volatile uint8_t *)gm->base)[off] = 0;
 }
