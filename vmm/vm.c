@@ -97,9 +97,9 @@ static int vm_boot_cpus(struct vm *vm)
 	return 0;
 }
 
-int vm_create(struct vm *vm, const struct zvmm_config *cfg,
-	      enum accel_kind accel, struct guest_mem *gm,
-	      struct elf_image *img)
+int vm_create_machine(struct vm *vm, const struct zvmm_config *cfg,
+		      enum accel_kind accel, struct guest_mem *gm,
+		      struct elf_image *img)
 {
 	struct kvm_userspace_memory_region slot = { 0 };
 	struct kvm_create_device flic = { .type = KVM_DEV_TYPE_FLIC };
@@ -169,7 +169,16 @@ int vm_create(struct vm *vm, const struct zvmm_config *cfg,
 		if (r)
 			return r;
 	}
-	return vm_boot_cpus(vm);
+	return 0;
+}
+
+int vm_create(struct vm *vm, const struct zvmm_config *cfg,
+	      enum accel_kind accel, struct guest_mem *gm,
+	      struct elf_image *img)
+{
+	int r = vm_create_machine(vm, cfg, accel, gm, img);
+
+	return r ? r : vm_boot_cpus(vm);
 }
 
 void vm_destroy(struct vm *vm)
@@ -359,9 +368,8 @@ int vm_do_reset(struct vm *vm, enum vm_reset_kind kind, unsigned who)
 		int r;
 
 		/* Load clear clears storage; load normal keeps it. */
-		if (kind == VM_RESET_REIPL_CLEAR &&
-		    madvise(vm->mem->base, vm->mem->size, MADV_DONTNEED) < 0)
-			memset(vm->mem->base, 0, vm->mem->size);
+		if (kind == VM_RESET_REIPL_CLEAR)
+			guest_mem_clear(vm->mem);
 		r = elf_load_file(vm->cfg->kernel, vm->mem->base, vm->mem->size,
 				  vm->img);
 		if (r)
@@ -541,10 +549,9 @@ static void vm_join(struct vm *vm)
 		}
 }
 
-int vm_run(struct vm *vm)
+int vm_start(struct vm *vm)
 {
 	sigset_t all, old;
-	int code;
 
 	if (vcpu_kick_init())
 		return ZVMM_EXIT_OSERR;
@@ -573,6 +580,12 @@ int vm_run(struct vm *vm)
 		}
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return 0;
+}
+
+int vm_wait_end(struct vm *vm)
+{
+	int code;
 
 	vm_main_loop(vm);
 	vm_join(vm);
@@ -580,4 +593,11 @@ int vm_run(struct vm *vm)
 	code = vm->exit_code;
 	pthread_mutex_unlock(&vm->lock);
 	return code;
+}
+
+int vm_run(struct vm *vm)
+{
+	int r = vm_start(vm);
+
+	return r ? r : vm_wait_end(vm);
 }

@@ -110,11 +110,20 @@ struct vm {
 int vm_create(struct vm *vm, const struct zvmm_config *cfg,
 	      enum accel_kind accel, struct guest_mem *gm,
 	      struct elf_image *img);
+/* The same without loading the boot CPU: every vCPU is created, reset
+ * and left for the caller to set up (an incoming migration). */
+int vm_create_machine(struct vm *vm, const struct zvmm_config *cfg,
+		      enum accel_kind accel, struct guest_mem *gm,
+		      struct elf_image *img);
 void vm_destroy(struct vm *vm);
 
 /* Start the vCPU threads, run the console until the VM ends, and return
  * the exit status of `zvmm run`. */
 int vm_run(struct vm *vm);
+/* vm_run() in two steps: start the vCPU threads (0, or an exit status
+ * after a logged failure), then serve the main loop until the end. */
+int vm_start(struct vm *vm);
+int vm_wait_end(struct vm *vm);
 
 /* End the VM with `code` (the first call wins). Takes vm->lock. */
 void vm_end(struct vm *vm, int code);
