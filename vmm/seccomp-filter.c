@@ -36,6 +36,10 @@ static const char *const allowed[] = {
 	/* the control socket */
 	"accept4", "accept", "recvfrom", "recvmsg", "sendto", "sendmsg",
 	"getsockopt", "shutdown",
+	/* migration and snapshots from the main thread (migrate-save.c);
+	 * tcp: names are resolved there too */
+	"socket", "connect", "setsockopt", "getsockname", "getpeername",
+	"bind", "fsync", "fdatasync",
 };
 
 unsigned seccomp_allowed_count(void)
@@ -146,4 +150,22 @@ int seccomp_install(void)
 		return r;
 	}
 	return 0;
+}
+
+int seccomp_apply(int mode)
+{
+	int r;
+
+	if (mode == SECCOMP_OFF) {
+		log_warn("seccomp is OFF (--seccomp off): every syscall is allowed");
+		return 0;
+	}
+	r = seccomp_install();
+	if (r == 1 && mode == SECCOMP_AUTO) {
+		log_warn("seccomp is not available here (e.g. under qemu-user): running without it");
+		return 0;
+	}
+	if (r == 1)
+		log_error("--seccomp on: the kernel has no seccomp (use --seccomp off)");
+	return r ? -1 : 0;
 }

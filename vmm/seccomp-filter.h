@@ -25,6 +25,13 @@ int seccomp_parse_mode(const char *s);
  */
 int seccomp_install(void);
 
+/*
+ * What `zvmm run` does with --seccomp MODE: install the allow-list (on),
+ * try and warn when the kernel has none (auto), or warn that it is off.
+ * 0, or -1 after a logged error.
+ */
+int seccomp_apply(int mode);
+
 /* The number of syscalls on the allow-list (for docs and tests). */
 unsigned seccomp_allowed_count(void);
 
