@@ -378,6 +378,8 @@ const char *mig_msg_name(enum mig_msg kind)
 		return "RUNNING";
 	case MIG_MSG_REFUSED:
 		return "REFUSED";
+	case MIG_MSG_ACCEPTED:
+		return "ACCEPTED";
 	}
 	return "?";
 }
@@ -387,7 +389,7 @@ int mig_send_msg(int fd, enum mig_msg kind, const char *text, uint64_t deadline_
 	uint8_t buf[12 + MIG_MSG_TEXT_MAX];
 	size_t t = text ? strlen(text) : 0;
 
-	if (kind < MIG_MSG_READY || kind > MIG_MSG_REFUSED)
+	if (kind < MIG_MSG_READY || kind > MIG_MSG_ACCEPTED)
 		return -EINVAL;
 	if (t > MIG_MSG_TEXT_MAX) {
 		t = MIG_MSG_TEXT_MAX;
@@ -414,7 +416,7 @@ int mig_recv_msg(int fd, enum mig_msg *kind, char *text, size_t textlen,
 		return rc;
 	k = get_be32(buf + 4);
 	t = get_be32(buf + 8);
-	if (get_be32(buf) != MIG_MSG_MAGIC || k < MIG_MSG_READY || k > MIG_MSG_REFUSED ||
+	if (get_be32(buf) != MIG_MSG_MAGIC || k < MIG_MSG_READY || k > MIG_MSG_ACCEPTED ||
 	    t > MIG_MSG_TEXT_MAX)
 		return -EPROTO;
 	rc = mig_read_all(fd, buf + 12, t, deadline_ns);

@@ -125,7 +125,8 @@ int mig_read_section_end(struct mig_reader *r, char *err, size_t errlen);
 #define MIG_MSG_MAGIC 0x5A4D5347u	/* "ZMSG" */
 #define MIG_MSG_TEXT_MAX 512
 
-enum mig_msg { MIG_MSG_READY = 1, MIG_MSG_GO, MIG_MSG_RUNNING, MIG_MSG_REFUSED };
+enum mig_msg { MIG_MSG_READY = 1, MIG_MSG_GO, MIG_MSG_RUNNING, MIG_MSG_REFUSED,
+	       MIG_MSG_ACCEPTED };
 
 /* text may be NULL; longer than MIG_MSG_TEXT_MAX bytes is cut there. */
 int mig_send_msg(int fd, enum mig_msg kind, const char *text, uint64_t deadline_ns);

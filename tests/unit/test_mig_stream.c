@@ -519,7 +519,7 @@ static void test_messages(void **state)
 
 	(void)state;
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	for (int k = MIG_MSG_READY; k <= MIG_MSG_REFUSED; k++) {
+	for (int k = MIG_MSG_READY; k <= MIG_MSG_ACCEPTED; k++) {
 		for (unsigned i = 0; i < ARRAY_SIZE(texts); i++) {
 			assert_int_equal(mig_send_msg(sv[0], (enum mig_msg)k, texts[i], 0), 0);
 			assert_int_equal(mig_recv_msg(sv[1], &kind, text, sizeof(text),
@@ -530,7 +530,7 @@ static void test_messages(void **state)
 	}
 	assert_string_equal(mig_msg_name(MIG_MSG_RUNNING), "RUNNING");
 	assert_int_equal(mig_send_msg(sv[0], (enum mig_msg)0, "x", 0), -EINVAL);
-	assert_int_equal(mig_send_msg(sv[0], (enum mig_msg)5, "x", 0), -EINVAL);
+	assert_int_equal(mig_send_msg(sv[0], (enum mig_msg)6, "x", 0), -EINVAL);
 
 	/* Long text is cut at 512 bytes, before a split UTF-8 character. */
 	memset(longtext, 'a', sizeof(longtext));
@@ -557,7 +557,7 @@ static void test_messages(void **state)
 	assert_int_equal(mig_write_all(sv[0], raw, 12, 0), 0);
 	assert_int_equal(mig_recv_msg(sv[1], &kind, text, sizeof(text), mig_deadline(5000)), -EPROTO);
 	put_be32(raw, MIG_MSG_MAGIC);
-	put_be32(raw + 4, 5);
+	put_be32(raw + 4, 6);
 	assert_int_equal(mig_write_all(sv[0], raw, 12, 0), 0);
 	assert_int_equal(mig_recv_msg(sv[1], &kind, text, sizeof(text), mig_deadline(5000)), -EPROTO);
 	put_be32(raw + 4, 0);
