@@ -18,6 +18,7 @@
 #include "guest-mem.h"
 #include "loader.h"
 #include "log.h"
+#include "migrate.h"
 #include "seccomp-filter.h"
 #include "status.h"
 #include "vm.h"
@@ -149,19 +150,13 @@ static int run_build_config(const struct run_args *args,
 		log_error("kernel: %s", err);
 		return -EINVAL;
 	}
-	if (!cfg->kernel[0]) {
-		log_error("no kernel given: zvmm run [OPTIONS] KERNEL.elf");
+	if (cfg->incoming[0] && cfg->kernel[0]) {
+		log_error("--incoming: the guest comes from the stream; give no kernel");
 		return -EINVAL;
 	}
-	return 0;
-}
-
-/* Options that are parsed and validated now but whose feature is missing. */
-static int run_check_available(const struct zvmm_config *cfg)
-{
-	if (cfg->incoming[0]) {
-		log_error("--incoming: migration is not available yet");
-		return -ENOSYS;
+	if (!cfg->kernel[0] && !cfg->incoming[0]) {
+		log_error("no kernel given: zvmm run [OPTIONS] KERNEL.elf");
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -203,25 +198,6 @@ static int status_for_load_error(int err)
 	}
 }
 
-/* The allow-list, last thing before the vCPU threads start. */
-static int run_seccomp(int mode)
-{
-	int r;
-
-	if (mode == SECCOMP_OFF) {
-		log_warn("seccomp is OFF (--seccomp off): every syscall is allowed");
-		return 0;
-	}
-	r = seccomp_install();
-	if (r == 1 && mode == SECCOMP_AUTO) {
-		log_warn("seccomp is not available here (e.g. under qemu-user): running without it");
-		return 0;
-	}
-	if (r == 1)
-		log_error("--seccomp on: the kernel has no seccomp (use --seccomp off)");
-	return r ? -1 : 0;
-}
-
 /* Bring the VM up, run it to its end, and return zvmm's exit status. */
 static int run_boot(const struct zvmm_config *cfg, int seccomp_mode,
 		    enum accel_kind accel, struct guest_mem *gm,
@@ -245,7 +221,7 @@ static int run_boot(const struct zvmm_config *cfg, int seccomp_mode,
 		}
 		vm.control = &ctl;
 	}
-	if (run_seccomp(seccomp_mode)) {
+	if (seccomp_apply(seccomp_mode)) {
 		if (vm.control)
 			control_close(&ctl);
 		vm_destroy(&vm);
@@ -277,8 +253,8 @@ int cmd_run(int argc, char **argv)
 	if (ret < 0 || run_build_config(&args, &cfg))
 		return ZVMM_EXIT_USAGE;
 	log_set_quiet(cfg.quiet);
-	if (run_check_available(&cfg))
-		return ZVMM_EXIT_UNAVAILABLE;
+	if (cfg.incoming[0])
+		return migrate_in_run(&cfg, cfg.seccomp);
 	if (accel_select(cfg.accel, KVM_DEVICE_PATH, &accel))
 		return ZVMM_EXIT_UNAVAILABLE;
 	if (guest_mem_alloc(&gm, cfg.mem_size))
