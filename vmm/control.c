@@ -7,6 +7,7 @@
  * is dropped; the VM goes on.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 
 #include "control.h"
 #include "log.h"
+#include "migrate.h"
 #include "vm.h"
 
 static int make_addr(struct sockaddr_un *sa, const char *path)
@@ -130,25 +132,73 @@ int control_timeout_ms(const struct control *c)
 	return (int)((c->deadline_ns - now + 999999) / 1000000);
 }
 
+/* A JSON string: quotes, backslashes and control bytes escaped. */
+static size_t json_str(char *buf, size_t len, const char *s)
+{
+	size_t off = 0;
+
+	if (len < 3)
+		return 0;
+	buf[off++] = '"';
+	for (; *s && off + 8 < len; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\') {
+			buf[off++] = '\\';
+			buf[off++] = (char)ch;
+		} else if (ch < 0x20 || ch == 0x7f) {
+			off += (size_t)snprintf(buf + off, len - off, "\\u%04x", ch);
+		} else {
+			buf[off++] = (char)ch;
+		}
+	}
+	buf[off++] = '"';
+	buf[off] = 0;
+	return off;
+}
+
+static bool reply_error(char *reply, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* {"ok":false,"error":"..."}; returns false for control_request(). */
+static bool reply_error(char *reply, size_t len, const char *fmt, ...)
+{
+	char msg[CONTROL_REPLY_MAX / 2];
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	n = (size_t)snprintf(reply, len, "{\"ok\":false,\"error\":");
+	n += json_str(reply + n, len - n - 1, msg);
+	snprintf(reply + n, len - n, "}");
+	return false;
+}
+
+static bool reply_state(char *reply, size_t len, const char *state)
+{
+	snprintf(reply, len, "{\"ok\":true,\"state\":\"%s\"}", state);
+	return true;
+}
+
 static void cpu_states(struct vm *vm, char *buf, size_t len)
 {
 	size_t off = 0;
 
 	pthread_mutex_lock(&vm->lock);
-	for (unsigned i = 0; i < vm->ncpus && off < len; i++) {
+	for (unsigned i = 0; i < vm->ncpus && off + 16 < len; i++) {
 		const struct vcpu *cpu = &vm->cpus[i];
 		const char *s = cpu->stopped ? "stopped" :
 				cpu->disabled_wait ? "wait" : "operating";
-		int n = snprintf(buf + off, len - off, " cpu%u=%s", i, s);
 
-		if (n < 0)
-			break;
-		off += (size_t)n;
+		off += (size_t)snprintf(buf + off, len - off, "%s\"%s\"",
+					i ? "," : "", s);
 	}
 	pthread_mutex_unlock(&vm->lock);
 }
 
-static void reply_status(struct control *c, struct vm *vm, char *reply,
+static bool reply_status(struct control *c, struct vm *vm, char *reply,
 			 size_t len)
 {
 	const char *state;
@@ -161,9 +211,13 @@ static void reply_status(struct control *c, struct vm *vm, char *reply,
 	running = vm_running_cpus_locked(vm);
 	pthread_mutex_unlock(&vm->lock);
 	state = over || !running ? "stopped" : c->paused ? "paused" : "running";
-	n = snprintf(reply, len, "ok %s cpus=%u", state, vm->ncpus);
-	if (n > 0 && (size_t)n < len)
-		cpu_states(vm, reply + n, len - (size_t)n);
+	n = snprintf(reply, len, "{\"ok\":true,\"state\":\"%s\",\"cpus\":%u,\"cpu\":[",
+		     state, vm->ncpus);
+	if (n < 0 || (size_t)n + 4 > len)
+		return true;
+	cpu_states(vm, reply + n, len - (size_t)n - 3);
+	strcat(reply, "]}");
+	return true;
 }
 
 static bool vm_is_over(struct vm *vm)
@@ -176,6 +230,108 @@ static bool vm_is_over(struct vm *vm)
 	return over;
 }
 
+static double ms_between(uint64_t a, uint64_t b)
+{
+	return b > a ? (double)(b - a) / 1e6 : 0;
+}
+
+/* The figures of a migration as JSON members (no braces). */
+static int stats_json(const struct mig_stats *st, char *buf, size_t len)
+{
+	uint64_t now = st->end_ns ? st->end_ns : vm_now_ns();
+	double secs = ms_between(st->start_ns, now) / 1e3;
+
+	return snprintf(buf, len,
+			"\"bytes\":%llu,\"mem_bytes\":%llu,\"mem_size\":%llu,"
+			"\"pages_sent\":%llu,\"zero_pages\":%llu,\"rounds\":%u,"
+			"\"mb_per_s\":%.1f,\"total_ms\":%.3f,\"downtime_ms\":%.3f,"
+			"\"irqs_local\":%u,\"irqs_floating\":%u",
+			(unsigned long long)st->bytes,
+			(unsigned long long)st->mem_bytes,
+			(unsigned long long)st->mem_size,
+			(unsigned long long)st->pages_sent,
+			(unsigned long long)st->zero_pages, st->rounds,
+			secs > 0 ? (double)st->bytes / 1e6 / secs : 0,
+			ms_between(st->start_ns, now),
+			st->pause_ns ? ms_between(st->pause_ns, now) : 0,
+			st->irqs_local, st->irqs_floating);
+}
+
+/* Progress lines go to the client while the request runs. */
+static void send_progress(void *opaque, const struct mig_stats *st)
+{
+	struct control *c = opaque;
+	char line[512];
+	int n;
+
+	if (c->client_fd < 0)
+		return;
+	n = snprintf(line, sizeof(line), "{\"event\":\"progress\",");
+	n += stats_json(st, line + n, sizeof(line) - (size_t)n - 3);
+	strcat(line, "}\n");
+	(void)!send(c->client_fd, line, strlen(line), MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+/* migrate URI | snapshot [--paused] PATH */
+static bool request_migrate(struct control *c, struct vm *vm, bool snapshot,
+			    const char *arg, char *reply, size_t len)
+{
+	char uri[CONTROL_LINE_MAX + 8], err[320];
+	enum mig_mode mode = MIG_MODE_MIGRATE;
+	struct mig_stats st;
+	int n, r;
+
+	if (snapshot) {
+		mode = MIG_MODE_SNAPSHOT_RUN;
+		if (!strncmp(arg, "--paused ", 9)) {
+			mode = MIG_MODE_SNAPSHOT_PAUSE;
+			arg += 9;
+		}
+	}
+	if (!*arg)
+		return reply_error(reply, len, "%s takes a %s", snapshot ?
+				   "snapshot" : "migrate", snapshot ? "PATH" : "URI");
+	if (vm_is_over(vm))
+		return reply_error(reply, len, "the VM has stopped");
+	if (c->paused)
+		return reply_error(reply, len, "the VM is paused: resume it first");
+	snprintf(uri, sizeof(uri), "%s%s", snapshot &&
+		 strncmp(arg, "file:", 5) ? "file:" : "", arg);
+	r = migrate_out(vm, uri, mode, send_progress, c, &st, err, sizeof(err));
+	if (r)
+		return reply_error(reply, len, "%s", err);
+	if (mode == MIG_MODE_SNAPSHOT_PAUSE) {
+		c->paused = true;
+		c->tod_frozen = mig_tod_get(vm, &c->tod_idx, &c->tod) == 0;
+	}
+	n = snprintf(reply, len, "{\"ok\":true,\"event\":\"%s\",\"uri\":",
+		     snapshot ? "snapshot" : "migrated");
+	n += (int)json_str(reply + n, len - (size_t)n, uri);
+	n += snprintf(reply + n, len - (size_t)n, ",\"state\":\"%s\",",
+		      mode == MIG_MODE_MIGRATE ? "migrated" :
+		      mode == MIG_MODE_SNAPSHOT_PAUSE ? "paused" : "running");
+	n += stats_json(&st, reply + n, len - (size_t)n - 2);
+	snprintf(reply + n, len - (size_t)n, "}");
+	return true;
+}
+
+/* The guest's TOD stands still while the VM is paused, as on QEMU. */
+static void control_pause(struct control *c, struct vm *vm)
+{
+	vm_pause(vm);
+	c->tod_frozen = mig_tod_get(vm, &c->tod_idx, &c->tod) == 0;
+}
+
+static void control_resume(struct control *c, struct vm *vm)
+{
+	if (c->tod_frozen)
+		mig_tod_set(vm, c->tod_idx, c->tod);
+	c->tod_frozen = false;
+	vm_resume(vm);
+}
+
+#define COMMANDS "status, pause, resume, quit, migrate URI, snapshot [--paused] PATH"
+
 bool control_request(struct control *c, struct vm *vm, const char *line,
 		     char *reply, size_t len)
 {
@@ -184,60 +340,36 @@ bool control_request(struct control *c, struct vm *vm, const char *line,
 	size_t n;
 
 	for (const char *p = line; *p; p++)
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e) {
-			snprintf(reply, len, "error: the request is not printable ASCII");
-			return false;
-		}
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			return reply_error(reply, len, "the request is not printable ASCII");
 	n = strcspn(line, " ");
 	arg = line + n + strspn(line + n, " ");
-	if (n == 0 || n >= sizeof(cmd)) {
-		snprintf(reply, len, "error: unknown command (status, pause, resume, quit, migrate URI)");
-		return false;
-	}
+	if (n == 0 || n >= sizeof(cmd))
+		return reply_error(reply, len, "unknown command (" COMMANDS ")");
 	memcpy(cmd, line, n);
 	cmd[n] = 0;
-	if (strcmp(cmd, "migrate") && *arg) {
-		snprintf(reply, len, "error: %s takes no argument", cmd);
-		return false;
-	}
-	if (!strcmp(cmd, "status")) {
-		reply_status(c, vm, reply, len);
-	} else if (!strcmp(cmd, "pause")) {
-		if (vm_is_over(vm)) {
-			snprintf(reply, len, "error: the VM has stopped");
-			return false;
-		}
-		if (!c->paused) {
-			vm_pause(vm);
-			c->paused = true;
-		}
-		snprintf(reply, len, "ok paused");
-	} else if (!strcmp(cmd, "resume")) {
-		if (vm_is_over(vm)) {
-			snprintf(reply, len, "error: the VM has stopped");
-			return false;
-		}
-		if (c->paused) {
-			vm_resume(vm);
-			c->paused = false;
-		}
-		snprintf(reply, len, "ok running");
-	} else if (!strcmp(cmd, "quit")) {
+	if (!strcmp(cmd, "migrate") || !strcmp(cmd, "snapshot"))
+		return request_migrate(c, vm, cmd[0] == 's', arg, reply, len);
+	if (*arg)
+		return reply_error(reply, len, "%s takes no argument", cmd);
+	if (!strcmp(cmd, "status"))
+		return reply_status(c, vm, reply, len);
+	if (!strcmp(cmd, "quit")) {
 		log_info("quit requested on the control socket");
 		vm_end(vm, ZVMM_EXIT_QUIT);
-		snprintf(reply, len, "ok quitting");
-	} else if (!strcmp(cmd, "migrate")) {
-		if (!*arg)
-			snprintf(reply, len, "error: migrate takes a URI");
-		else
-			snprintf(reply, len, "error: not available yet");
-		return false;
-	} else {
-		snprintf(reply, len, "error: unknown command '%s' (status, pause, resume, quit, migrate URI)",
-			 cmd);
-		return false;
+		return reply_state(reply, len, "quitting");
 	}
-	return true;
+	if (strcmp(cmd, "pause") && strcmp(cmd, "resume"))
+		return reply_error(reply, len, "unknown command '%s' (" COMMANDS ")",
+				   cmd);
+	if (vm_is_over(vm))
+		return reply_error(reply, len, "the VM has stopped");
+	if (cmd[0] == 'p' && !c->paused)
+		control_pause(c, vm);
+	else if (cmd[0] == 'r' && c->paused)
+		control_resume(c, vm);
+	c->paused = cmd[0] == 'p';
+	return reply_state(reply, len, c->paused ? "paused" : "running");
 }
 
 static void send_reply(struct control *c, const char *reply)
@@ -261,7 +393,10 @@ static void accept_client(struct control *c)
 		return;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 ||
 	    (cred.uid != 0 && cred.uid != geteuid())) {
-		(void)!send(fd, "error: permission denied\n", 25,
+		static const char denied[] =
+			"{\"ok\":false,\"error\":\"permission denied\"}\n";
+
+		(void)!send(fd, denied, sizeof(denied) - 1,
 			    MSG_NOSIGNAL | MSG_DONTWAIT);
 		close(fd);
 		return;
@@ -288,7 +423,7 @@ static void read_client(struct control *c, struct vm *vm)
 	nl = memchr(c->line, '\n', c->len);
 	if (!nl) {
 		if (c->len == sizeof(c->line)) {
-			send_reply(c, "error: request line too long");
+			send_reply(c, "{\"ok\":false,\"error\":\"request line too long\"}");
 			drop_client(c);
 		}
 		return;
@@ -297,7 +432,7 @@ static void read_client(struct control *c, struct vm *vm)
 		nl--;
 	*nl = 0;
 	if (memchr(c->line, 0, (size_t)(nl - c->line)))
-		snprintf(reply, sizeof(reply), "error: the request is not printable ASCII");
+		reply_error(reply, sizeof(reply), "the request is not printable ASCII");
 	else
 		control_request(c, vm, c->line, reply, sizeof(reply));
 	send_reply(c, reply);

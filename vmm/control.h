@@ -30,6 +30,9 @@ struct control {
 	char line[CONTROL_LINE_MAX];
 	size_t len;
 	bool paused;			/* paused by `pause` */
+	bool tod_frozen;		/* the guest TOD at the pause: */
+	uint8_t tod_idx;		/* `resume` sets it back, so the */
+	uint64_t tod;			/* pause is invisible (as QEMU) */
 };
 
 /* Bind and listen at path (mode 0600). A stale socket is replaced; any

@@ -48,27 +48,28 @@ tap_ok $? "--control creates the socket"
 [ "$(stat -c %a "$sock")" = 600 ]
 tap_ok $? "the socket is mode 0600"
 
-expect 0 '^ok running cpus=2 cpu0=operating cpu1=stopped$' "status of a running VM" -- ctl status
-expect 0 '^ok paused$' "pause" -- ctl pause
-expect 0 '^ok paused cpus=2' "status says paused" -- ctl status
+expect 0 '^\{"ok":true,"state":"running","cpus":2,"cpu":\["operating","stopped"\]\}$' "status of a running VM" -- ctl status
+expect 0 '^\{"ok":true,"state":"paused"\}$' "pause" -- ctl pause
+expect 0 '"state":"paused","cpus":2' "status says paused" -- ctl status
 a=$(cputicks); sleep 0.3; b=$(cputicks)
 [ $((b - a)) -le 3 ]
 tap_ok $? "no CPU time used while paused ($((b - a)) ticks in 0.3 s)"
-expect 0 '^ok paused$' "pause again is fine" -- ctl pause
-expect 0 '^ok running$' "resume" -- ctl resume
+expect 0 '^\{"ok":true,"state":"paused"\}$' "pause again is fine" -- ctl pause
+expect 0 '^\{"ok":true,"state":"running"\}$' "resume" -- ctl resume
 a=$(cputicks); sleep 0.3; b=$(cputicks)
 [ $((b - a)) -ge 5 ]
 tap_ok $? "the guest runs again after resume ($((b - a)) ticks in 0.3 s)"
-expect 0 '^ok running$' "resume again is fine" -- ctl resume
-expect 1 '^error: not available yet$' "migrate is not available yet" -- ctl migrate unix:/tmp/x
+expect 0 '^\{"ok":true,"state":"running"\}$' "resume again is fine" -- ctl resume
+expect 1 '^\{"ok":false,"error":"cannot reach unix:' "migrate to nobody fails clearly" -- ctl migrate "unix:$TAP_TMP/nobody.sock"
+expect 0 '"state":"running"' "the VM still runs after the failed migrate" -- ctl status
 
 # Bad requests and bad clients: an error reply or a drop, never the VM.
-expect 0 "^error: unknown command 'dance'" "unknown command" -- raw 'dance\n'
-expect 0 '^error: status takes no argument' "argument where none is taken" -- raw 'status now\n'
-expect 0 '^error: request line too long' "over-long line" -- raw "$(printf '%0400d' 0)\n"
-expect 0 '^error: the request is not printable' "binary garbage" -- raw 'st\001\377tus\n'
-expect 0 '^error: the request is not printable' "a NUL in the line" -- raw 'status\000x\n'
-expect 0 '^ok running' "CRLF line ending" -- raw 'status\r\n'
+expect 0 '"error":"unknown command .dance.' "unknown command" -- raw 'dance\n'
+expect 0 '"error":"status takes no argument' "argument where none is taken" -- raw 'status now\n'
+expect 0 '"error":"request line too long' "over-long line" -- raw "$(printf '%0400d' 0)\n"
+expect 0 '"error":"the request is not printable' "binary garbage" -- raw 'st\001\377tus\n'
+expect 0 '"error":"the request is not printable' "a NUL in the line" -- raw 'status\000x\n'
+expect 0 '"state":"running"' "CRLF line ending" -- raw 'status\r\n'
 expect 0 '^\(closed\)$' "a client that disconnects mid-line is dropped" -- raw 'stat'
 start=$(date +%s%N)
 expect 0 '^\(closed\)$' "a client that says nothing is dropped after the timeout" -- raw '' 0
@@ -79,11 +80,11 @@ many=()
 for i in $(seq 20); do ctl status >"$TAP_TMP/many.$i" 2>&1 & many+=($!); done
 wait "${many[@]}"
 bad=0
-for i in $(seq 20); do grep -q '^ok running' "$TAP_TMP/many.$i" || bad=1; done
+for i in $(seq 20); do grep -q '"state":"running"' "$TAP_TMP/many.$i" || bad=1; done
 tap_ok $bad "20 clients at once all get their reply"
-expect 0 '^ok running cpus=2' "the VM still runs after all that" -- ctl status
+expect 0 '"state":"running","cpus":2' "the VM still runs after all that" -- ctl status
 
-expect 0 '^ok quitting$' "quit" -- ctl quit
+expect 0 '^\{"ok":true,"state":"quitting"\}$' "quit" -- ctl quit
 rc=0
 for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
 wait "$pid"
@@ -99,8 +100,8 @@ expect 66 "no such socket" "ctl on a missing socket" -- ctl status
 	</dev/null >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
-expect 0 '^ok paused$' "pause a 4-CPU VM" -- ctl pause
-expect 0 '^ok quitting$' "quit while paused" -- ctl quit
+expect 0 '"state":"paused"' "pause a 4-CPU VM" -- ctl pause
+expect 0 '"state":"quitting"' "quit while paused" -- ctl quit
 wait "$pid"
 rc=$?
 pid=

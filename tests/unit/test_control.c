@@ -74,7 +74,7 @@ static void test_status(void **state)
 	struct fix *f = *state;
 
 	assert_true(req(f, "status"));
-	assert_string_equal(f->reply, "ok running cpus=2 cpu0=operating cpu1=stopped");
+	assert_string_equal(f->reply, "{\"ok\":true,\"state\":\"running\",\"cpus\":2,\"cpu\":[\"operating\",\"stopped\"]}");
 }
 
 static void test_pause_resume(void **state)
@@ -82,14 +82,14 @@ static void test_pause_resume(void **state)
 	struct fix *f = *state;
 
 	assert_true(req(f, "pause"));
-	assert_string_equal(f->reply, "ok paused");
+	assert_string_equal(f->reply, "{\"ok\":true,\"state\":\"paused\"}");
 	assert_int_equal(f->vm.pause_count, 1);
 	assert_true(req(f, "pause"));		/* idempotent */
 	assert_int_equal(f->vm.pause_count, 1);
 	assert_true(req(f, "status"));
-	assert_string_equal(f->reply, "ok paused cpus=2 cpu0=operating cpu1=stopped");
+	assert_string_equal(f->reply, "{\"ok\":true,\"state\":\"paused\",\"cpus\":2,\"cpu\":[\"operating\",\"stopped\"]}");
 	assert_true(req(f, "resume"));
-	assert_string_equal(f->reply, "ok running");
+	assert_string_equal(f->reply, "{\"ok\":true,\"state\":\"running\"}");
 	assert_int_equal(f->vm.pause_count, 0);
 	assert_true(req(f, "resume"));
 	assert_int_equal(f->vm.pause_count, 0);
@@ -101,13 +101,13 @@ static void test_quit(void **state)
 
 	f->vm.exit_code = 99;
 	assert_true(req(f, "quit"));
-	assert_string_equal(f->reply, "ok quitting");
+	assert_string_equal(f->reply, "{\"ok\":true,\"state\":\"quitting\"}");
 	assert_true(f->vm.over);
 	assert_int_equal(f->vm.exit_code, ZVMM_EXIT_QUIT);
 	assert_true(req(f, "status"));
-	assert_string_equal(f->reply, "ok stopped cpus=2 cpu0=operating cpu1=stopped");
+	assert_string_equal(f->reply, "{\"ok\":true,\"state\":\"stopped\",\"cpus\":2,\"cpu\":[\"operating\",\"stopped\"]}");
 	assert_false(req(f, "pause"));
-	assert_string_equal(f->reply, "error: the VM has stopped");
+	assert_string_equal(f->reply, "{\"ok\":false,\"error\":\"the VM has stopped\"}");
 	assert_false(req(f, "resume"));
 }
 
@@ -121,10 +121,12 @@ static void test_bad_requests(void **state)
 
 	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
 		assert_false(req(f, bad[i]));
-		assert_memory_equal(f->reply, "error: ", 7);
+		assert_memory_equal(f->reply, "{\"ok\":false,\"error\":", 20);
 	}
-	assert_false(req(f, "migrate unix:/tmp/x"));
-	assert_string_equal(f->reply, "error: not available yet");
+	assert_false(req(f, "migrate unix:/nonexistent/zvmm-test.sock"));
+	assert_non_null(strstr(f->reply, "cannot reach unix:"));
+	assert_false(req(f, "migrate bogus:x"));
+	assert_false(req(f, "snapshot"));
 	assert_false(f->vm.over);
 	assert_int_equal(f->vm.pause_count, 0);
 }
@@ -191,7 +193,7 @@ static void test_serve(void **state)
 	n = read(fd, buf, sizeof(buf) - 1);
 	assert_true(n > 0);
 	buf[n] = 0;
-	assert_string_equal(buf, "ok running cpus=2 cpu0=operating cpu1=stopped\n");
+	assert_string_equal(buf, "{\"ok\":true,\"state\":\"running\",\"cpus\":2,\"cpu\":[\"operating\",\"stopped\"]}\n");
 	close(fd);
 
 	/* Over-long: an error reply once the buffer is full. */
@@ -204,7 +206,7 @@ static void test_serve(void **state)
 	n = read(fd, buf, sizeof(buf) - 1);
 	assert_true(n > 0);
 	buf[n] = 0;
-	assert_string_equal(buf, "error: request line too long\n");
+	assert_string_equal(buf, "{\"ok\":false,\"error\":\"request line too long\"}\n");
 	close(fd);
 
 	/* Gone mid-line: dropped. A silent client past its deadline too. */
