@@ -169,6 +169,14 @@ long sk_set_memory_region(struct sk_vm *vm,
  * publish their stores first, so that a store is in this bitmap or, if it
  * comes after the harvest, in the next one.
  */
+/* The kernel's bitmap is little-endian by bit (set_bit_le): page n is
+ * bit n % 8 of byte n / 8 on every host, s390x included. */
+static void copy_bitmap_le(uint8_t *out, const uint64_t *words, size_t bytes)
+{
+	for (size_t i = 0; i < bytes; i++)
+		out[i] = (uint8_t)(words[i / 8] >> (8 * (i % 8)));
+}
+
 long sk_get_dirty_log(struct sk_vm *vm, struct kvm_dirty_log *log)
 {
 	unsigned id = log->slot & 0xffff;
@@ -186,7 +194,7 @@ long sk_get_dirty_log(struct sk_vm *vm, struct kvm_dirty_log *log)
 		r = -EFAULT;
 	} else {
 		sk_run_dirty_take(vm, s);
-		memcpy(log->dirty_bitmap, s->dirty, bitmap_bytes(s));
+		copy_bitmap_le(log->dirty_bitmap, s->dirty, bitmap_bytes(s));
 		memset(s->dirty, 0, bitmap_bytes(s));
 	}
 	pthread_mutex_unlock(&vm->lock);
