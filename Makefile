@@ -207,7 +207,13 @@ TEST_SCRIPTS = $(sort $(wildcard tests/integration/*.t)) tests/abi/abi.t \
                tests/oracle/oracle.t $(wildcard tests/diff/insn/insn.t) \
                $(wildcard tests/diff/csmith/csmith.t)
 
-test-build: all unit abi-check-build $(if $(wildcard tests/diff/insn/insn.mk),diff-insn-build) \
+# Test helpers built for the host.
+TEST_TOOLS = $(BUILD)/tests/tools/cutproxy
+$(BUILD)/tests/tools/%: tests/tools/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $<
+
+test-build: all unit abi-check-build $(TEST_TOOLS) $(if $(wildcard tests/diff/insn/insn.mk),diff-insn-build) \
 	    $(if $(wildcard tests/diff/csmith/csmith.mk),diff-csmith-build)
 	$(Q)$(MAKE) --no-print-directory CROSS=s390x-linux-gnu- $(BUILD)/s390x/zvmm
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/clang CC=clang $(BUILD)/clang/zvmm
