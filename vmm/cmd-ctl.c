@@ -123,7 +123,9 @@ static void show_progress(const char *line)
 
 static void show_summary(const char *line)
 {
-	fprintf(stderr, "\n%s: total %.1f ms, downtime %.1f ms, %.1f MiB sent in %.0f round(s) "
+	if (isatty(STDERR_FILENO))
+		fputc('\n', stderr);
+	fprintf(stderr, "%s: total %.1f ms, downtime %.1f ms, %.1f MiB sent in %.0f round(s) "
 		"(%.0f pages, %.0f zero pages skipped), %.0f MB/s; interrupts carried: "
 		"%.0f local, %.0f floating\n",
 		strstr(line, "\"snapshot\"") ? "snapshot" : "migrated",
@@ -146,15 +148,16 @@ static int ctl_read_reply(int fd, char *buf, size_t len, int timeout_ms,
 		if (used < 0)
 			return used;
 		if (!strncmp(buf, "{\"ok\":", 6)) {
-			if (*progressed && !strncmp(buf, "{\"ok\":true", 10))
+			if (!strncmp(buf, "{\"ok\":true,\"event\"", 19))
 				show_summary(buf);
-			else if (*progressed)
+			else if (*progressed && isatty(STDERR_FILENO))
 				fputc('\n', stderr);
 			return 0;
 		}
 		if (json)
 			printf("%s\n", buf);
-		else if (strstr(buf, "\"event\":\"progress\""))
+		else if (strstr(buf, "\"event\":\"progress\"") &&
+			 isatty(STDERR_FILENO))
 			show_progress(buf);
 		fflush(stdout);
 		*progressed = true;
