@@ -96,6 +96,10 @@ HOST_OBJS  := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(VMM_LIB_SRCS))
 HOST_CFLAGS := $(CSTD) $(WARN) $(OPT) -Ivmm -MMD -MP
 UNIT_SRCS  := $(filter-out $(UNIT_EXCLUDE),$(sort $(wildcard tests/unit/test_*.c)))
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
+# tests/softkvm: the same kind of cmocka programs, driving softkvm only
+# through hv_ioctl; built and run exactly like the unit tests.
+SKT_SRCS   := $(sort $(wildcard tests/softkvm/test_*.c))
+SKT_BINS   := $(patsubst tests/softkvm/%.c,$(BUILD)/tests/softkvm/%,$(SKT_SRCS))
 
 $(BUILD)/host/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -111,7 +115,13 @@ $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/host/libzvmm.a
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(UNIT_LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/host/libzvmm.a \
 		-lcmocka -linih -lseccomp -lpthread
 
--include $(HOST_OBJS:.o=.d) $(UNIT_BINS:=.d)
+$(BUILD)/tests/softkvm/%: tests/softkvm/%.c tests/softkvm/sk-test.h tests/unit/unit.h $(BUILD)/host/libzvmm.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  UNIT    $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(UNIT_LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/host/libzvmm.a \
+		-lcmocka -linih -lseccomp -lpthread
+
+-include $(HOST_OBJS:.o=.d) $(UNIT_BINS:=.d) $(SKT_BINS:=.d)
 
 # The same unit tests built for s390x (glibc, dynamic) and run under
 # qemu-s390x-static, so that a big-endian host runs them too. The
@@ -122,6 +132,7 @@ S390X_UNIT     := $(BUILD)/s390x-unit
 S390X_UNIT_INC := $(S390X_UNIT)/inc
 S390X_UNIT_OBJS := $(patsubst %.c,$(S390X_UNIT)/obj/%.o,$(VMM_LIB_SRCS))
 S390X_UNIT_BINS := $(patsubst tests/unit/%.c,$(S390X_UNIT)/%,$(UNIT_SRCS))
+S390X_SKT_BINS := $(patsubst tests/softkvm/%.c,$(S390X_UNIT)/softkvm/%,$(SKT_SRCS))
 S390X_LIBDIR   := /usr/lib/s390x-linux-gnu
 
 $(S390X_UNIT_INC)/.stamp:
@@ -144,19 +155,28 @@ $(S390X_UNIT)/test_%: tests/unit/test_%.c tests/unit/unit.h $(S390X_UNIT)/libzvm
 		$(S390X_UNIT)/libzvmm.a -L$(S390X_LIBDIR) -l:libcmocka.so.0 \
 		$(S390X_LIBDIR)/libinih.a $(S390X_LIBDIR)/libseccomp.a -lpthread
 
--include $(S390X_UNIT_OBJS:.o=.d) $(S390X_UNIT_BINS:=.d)
+$(S390X_UNIT)/softkvm/test_%: tests/softkvm/test_%.c tests/softkvm/sk-test.h tests/unit/unit.h $(S390X_UNIT)/libzvmm.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  UNIT    $@ (s390x)")
+	$(Q)$(S390X_UNIT_CC) $(HOST_CFLAGS) -I$(S390X_UNIT_INC) -Itests/unit -o $@ $< \
+		$(S390X_UNIT)/libzvmm.a -L$(S390X_LIBDIR) -l:libcmocka.so.0 \
+		$(S390X_LIBDIR)/libinih.a $(S390X_LIBDIR)/libseccomp.a -lpthread
 
-unit: $(UNIT_BINS) $(S390X_UNIT_BINS)
-unit-host: $(UNIT_BINS)
+-include $(S390X_UNIT_OBJS:.o=.d) $(S390X_UNIT_BINS:=.d) $(S390X_SKT_BINS:=.d)
+
+unit: $(UNIT_BINS) $(S390X_UNIT_BINS) $(SKT_BINS) $(S390X_SKT_BINS)
+unit-host: $(UNIT_BINS) $(SKT_BINS)
 
 # The threaded unit tests again, built with ThreadSanitizer. TSan needs
 # the address-space layout it was built for, hence setarch -R.
 TSAN_TESTS := test_softkvm_run test_softkvm_vcpu test_softkvm_vm test_vmm_pause test_vmm_vm
+TSAN_SKT_TESTS := test_softkvm_dirty test_softkvm_irq
+TSAN_BINS := $(TSAN_TESTS:%=$(BUILD)/tsan/tests/unit/%) $(TSAN_SKT_TESTS:%=$(BUILD)/tsan/tests/softkvm/%)
 test-tsan: $(DEPS_OK)
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/tsan OPT="-O1 -g -fsanitize=thread" \
-		UNIT_LDFLAGS=-fsanitize=thread $(TSAN_TESTS:%=$(BUILD)/tsan/tests/unit/%)
+		UNIT_LDFLAGS=-fsanitize=thread $(TSAN_BINS)
 	$(Q)TSAN_OPTIONS="halt_on_error=1 exitcode=66" CMOCKA_MESSAGE_OUTPUT=TAP \
-		prove --exec "setarch $(HOST_ARCH) -R" $(TSAN_TESTS:%=$(BUILD)/tsan/tests/unit/%)
+		prove --exec "setarch $(HOST_ARCH) -R" $(TSAN_BINS)
 
 # ---------------------------------------------------------------------------
 # Guests, the ABI check and other test fragments.
@@ -194,7 +214,7 @@ test-build: all unit abi-check-build $(if $(wildcard tests/diff/insn/insn.mk),di
 
 test: $(DEPS_OK)
 	$(Q)$(MAKE) --no-print-directory test-build
-	$(Q)BUILD=$(BUILD) CMOCKA_MESSAGE_OUTPUT=TAP prove --exec tests/run-one $(UNIT_BINS) $(S390X_UNIT_BINS) $(TEST_SCRIPTS)
+	$(Q)BUILD=$(BUILD) CMOCKA_MESSAGE_OUTPUT=TAP prove --exec tests/run-one $(UNIT_BINS) $(S390X_UNIT_BINS) $(SKT_BINS) $(S390X_SKT_BINS) $(TEST_SCRIPTS)
 
 # 1000 more csmith programs than make test runs, failing seeds reported.
 test-long: $(DEPS_OK) test-build diff-csmith-long

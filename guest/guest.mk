@@ -11,7 +11,8 @@ GUEST_CC ?= s390x-linux-gnu-gcc
 GUEST_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 GUEST_OUT := $(BUILD)/guest
 
-GUEST_PROGRAMS := hello smp timers pgm bench
+GUEST_PROGRAMS := hello smp timers pgm bench migrate migrate-long irqpend \
+                  heartbeat memtouch
 GUEST_ELFS     := $(GUEST_PROGRAMS:%=$(BUILD)/guest/%.elf)
 
 GUEST_LIB_C := alloc.c console.c exit.c interrupt.c printf.c sclp.c setup.c \
@@ -49,6 +50,12 @@ $(GUEST_OUT)/programs/%.o: $(GUEST_DIR)/programs/%.c $(GUEST_DIR)/guest.mk
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GUESTCC $<")
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+
+# Variants: one source, another -D.
+$(GUEST_OUT)/programs/migrate-long.o: $(GUEST_DIR)/programs/migrate.c $(GUEST_DIR)/guest.mk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GUESTCC $< (60 s)")
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -DMIGRATE_SECONDS=60 -c $< -o $@
 
 $(GUEST_OUT)/%.elf: $(GUEST_OUT)/programs/%.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/guest.ld
 	@$(if $(Q),echo "  GUESTLD $@")

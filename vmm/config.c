@@ -11,6 +11,7 @@
 #include "log.h"
 #include "parse.h"
 #include "seccomp-filter.h"
+#include "trace.h"
 
 typedef int (*config_setter)(struct zvmm_config *cfg, const char *value,
 			     char *err, size_t errlen);
@@ -189,7 +190,10 @@ static const struct {
 	const char *name;
 	unsigned bits;
 } trace_names[] = {
+	{ "exits", TRACE_EXIT },
 	{ "exit", TRACE_EXIT },
+	{ "ioctls", TRACE_IOCTL },
+	{ "ioctl", TRACE_IOCTL },
 	{ "sclp", TRACE_SCLP },
 	{ "sigp", TRACE_SIGP },
 	{ "diag", TRACE_DIAG },
@@ -213,6 +217,11 @@ static int trace_lookup(const char *word, size_t len, unsigned *bits)
 	return -EINVAL;
 }
 
+/*
+ * The categories also go straight to trace_enable(): hv_ioctl() has no VM
+ * to ask, and the bring-up ioctls come before there is one. The last
+ * layer that sets the key wins, as for every key.
+ */
 static int set_trace(struct zvmm_config *cfg, const char *value,
 		     char *err, size_t errlen)
 {
@@ -221,6 +230,7 @@ static int set_trace(struct zvmm_config *cfg, const char *value,
 
 	if (!*value) {
 		cfg->trace = 0;
+		trace_enable(0);
 		return 0;
 	}
 	for (;;) {
@@ -228,7 +238,7 @@ static int set_trace(struct zvmm_config *cfg, const char *value,
 
 		if (trace_lookup(p, len, &bits)) {
 			errf(err, errlen,
-			     "unknown trace category '%.*s' (known: exit, sclp, sigp, diag, irq, stsi, migrate, control, all)",
+			     "unknown trace category '%.*s' (known: exits, ioctls, sclp, sigp, irq, diag, stsi, migrate, control, all)",
 			     (int)len, p);
 			return -EINVAL;
 		}
@@ -237,6 +247,7 @@ static int set_trace(struct zvmm_config *cfg, const char *value,
 		p += len + 1;
 	}
 	cfg->trace = bits;
+	trace_enable(bits);
 	return 0;
 }
 

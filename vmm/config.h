@@ -31,7 +31,8 @@ enum trace_bits {
 	TRACE_STSI	= 1u << 5,
 	TRACE_MIGRATE	= 1u << 6,
 	TRACE_CONTROL	= 1u << 7,
-	TRACE_ALL	= (1u << 8) - 1,
+	TRACE_IOCTL	= 1u << 8,	/* every hypervisor ioctl */
+	TRACE_ALL	= (1u << 9) - 1,
 };
 
 /*

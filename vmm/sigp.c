@@ -7,12 +7,14 @@
  * excepted), status bits in the low word of R1 with CC 1.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "bswap.h"
 #include "hv.h"
 #include "log.h"
 #include "sigp.h"
+#include "trace.h"
 #include "vm.h"
 
 void sigp_decode(const struct kvm_run *run, struct sigp_req *req)
@@ -332,6 +334,36 @@ out:
 	pthread_mutex_unlock(&vm->sigp_lock);
 }
 
+static const char *cc_meaning(uint8_t cc)
+{
+	static const char *const m[] = {
+		"accepted", "status stored", "busy", "not operational",
+	};
+
+	return m[cc & 3];
+}
+
+/* --trace sigp: "SIGP cpu0 -> cpu1 START param=0x0 -> cc=0 (accepted)". */
+static void trace_sigp(const struct vcpu *src, const struct sigp_req *req,
+		       const struct sigp_result *res)
+{
+	char status[80] = "";
+
+	if (res->cc == SIGP_CC_STATUS_STORED)
+		snprintf(status, sizeof(status), " status=0x%08x%s%s%s",
+			 res->status,
+			 res->status & SIGP_STAT_INCORRECT_STATE ?
+				 " incorrect-state" : "",
+			 res->status & SIGP_STAT_INVALID_PARAMETER ?
+				 " invalid-parameter" : "",
+			 res->status & SIGP_STAT_INVALID_ORDER ?
+				 " invalid-order" : "");
+	trace_line("SIGP cpu%u -> cpu%u %s param=0x%llx -> cc=%u (%s)%s",
+		   src->id, req->cpu_addr, trace_sigp_order_name(req->order),
+		   (unsigned long long)req->param, res->cc,
+		   cc_meaning(res->cc), status);
+}
+
 int sigp_handle(struct vcpu *cpu)
 {
 	struct sigp_req req;
@@ -339,6 +371,8 @@ int sigp_handle(struct vcpu *cpu)
 
 	sigp_decode(cpu->run, &req);
 	sigp_execute(cpu, &req, &res);
+	if (trace_on(TRACE_SIGP))
+		trace_sigp(cpu, &req, &res);
 	sigp_apply(cpu->run, &req, &res);
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include "hv.h"
 #include "log.h"
 #include "status.h"
+#include "trace.h"
 #include "vm.h"
 
 #define SIG_KICK SIGUSR1
@@ -172,6 +173,7 @@ void *vcpu_thread(void *arg)
 	sigset_t kick;
 
 	kick_run = cpu->run;
+	trace_set_cpu(cpu->id);
 	sigemptyset(&kick);
 	sigaddset(&kick, SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
@@ -300,43 +302,13 @@ static int handle_instruction(struct vcpu *cpu)
 	return 0;
 }
 
-static const char *exit_name(uint32_t reason)
-{
-	switch (reason) {
-	case KVM_EXIT_UNKNOWN: return "KVM_EXIT_UNKNOWN";
-	case KVM_EXIT_DEBUG: return "KVM_EXIT_DEBUG";
-	case KVM_EXIT_FAIL_ENTRY: return "KVM_EXIT_FAIL_ENTRY";
-	case KVM_EXIT_INTERNAL_ERROR: return "KVM_EXIT_INTERNAL_ERROR";
-	case KVM_EXIT_S390_UCONTROL: return "KVM_EXIT_S390_UCONTROL";
-	case KVM_EXIT_S390_TSCH: return "KVM_EXIT_S390_TSCH";
-	default: return "an unknown exit";
-	}
-}
-
-/* --trace exit: one line per exit on stderr. */
-static void trace_exit(const struct vcpu *cpu)
-{
-	const struct kvm_run *run = cpu->run;
-
-	if (run->exit_reason == KVM_EXIT_S390_SIEIC)
-		fprintf(stderr, "zvmm: cpu%u exit SIEIC icpt=0x%02x ipa=0x%04x ipb=0x%08x psw=%016llx.%016llx\n",
-			cpu->id, run->s390_sieic.icptcode, run->s390_sieic.ipa,
-			run->s390_sieic.ipb, (unsigned long long)run->psw_mask,
-			(unsigned long long)run->psw_addr);
-	else
-		fprintf(stderr, "zvmm: cpu%u exit %u psw=%016llx.%016llx\n",
-			cpu->id, run->exit_reason,
-			(unsigned long long)run->psw_mask,
-			(unsigned long long)run->psw_addr);
-}
-
 int vcpu_handle_exit(struct vcpu *cpu)
 {
 	struct kvm_run *run = cpu->run;
 	char what[96];
 
-	if (cpu->vm->cfg->trace & TRACE_EXIT)
-		trace_exit(cpu);
+	if (trace_on(TRACE_EXIT))
+		trace_exit(run);
 	switch (run->exit_reason) {
 	case KVM_EXIT_INTR:
 		return 0;
@@ -351,8 +323,8 @@ int vcpu_handle_exit(struct vcpu *cpu)
 	case KVM_EXIT_S390_SIEIC:
 		break;
 	default:
-		snprintf(what, sizeof(what), "%s (exit reason %u) from KVM_RUN",
-			 exit_name(run->exit_reason), run->exit_reason);
+		snprintf(what, sizeof(what), "KVM_RUN exit %s (reason %u)",
+			 trace_exit_name(run->exit_reason), run->exit_reason);
 		guest_fatal(cpu, ZVMM_EXIT_HV_FAILURE, what);
 		return -EIO;
 	}

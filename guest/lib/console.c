@@ -53,21 +53,29 @@ int console_setup(void)
 	return console_ok ? 0 : -1;
 }
 
+size_t console_build_write(void *page, const char *buf, size_t len)
+{
+	struct write_event_data_sccb *sccb = page;
+	size_t n = len < VT220_CHUNK ? len : VT220_CHUNK;
+
+	memset(sccb, 0, sizeof(*sccb));
+	sccb->h.length = (u16)(sizeof(*sccb) + n);
+	sccb->ebh.length = (u16)(sizeof(sccb->ebh) + n);
+	sccb->ebh.type = EVENT_TYPE_VT220;
+	memcpy(sccb->data, buf, n);
+	return n;
+}
+
 void console_write(const char *buf, size_t len)
 {
-	struct write_event_data_sccb *sccb;
+	void *sccb;
 	size_t n;
 
 	if (!console_ok)
 		return;
 	sccb = sclp_lock();
 	while (len) {
-		n = len < VT220_CHUNK ? len : VT220_CHUNK;
-		memset(sccb, 0, sizeof(*sccb));
-		sccb->h.length = (u16)(sizeof(*sccb) + n);
-		sccb->ebh.length = (u16)(sizeof(sccb->ebh) + n);
-		sccb->ebh.type = EVENT_TYPE_VT220;
-		memcpy(sccb->data, buf, n);
+		n = console_build_write(sccb, buf, len);
 		/* Nothing useful to do with an error: there is no other output. */
 		(void)sclp_service_call(SCLP_CMD_WRITE_EVENT_DATA, sccb);
 		buf += n;

@@ -20,6 +20,13 @@ int console_setup(void);
 void console_write(const char *buf, size_t len);
 
 /*
+ * Fill `sccb` (a 4 KiB page) as a WRITE EVENT DATA request carrying one
+ * VT220 event with the first bytes of buf; returns how many it took.  For
+ * a program that issues the request itself (sclp_service_call_start()).
+ */
+size_t console_build_write(void *sccb, const char *buf, size_t len);
+
+/*
  * Hold the console (the SCLP lock) across several writes; recursive on
  * one CPU.  exit() takes it and never gives it back.
  */

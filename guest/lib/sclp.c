@@ -108,6 +108,16 @@ int sclp_service_call(u32 command, void *sccb)
 	return cc;
 }
 
+int sclp_service_call_start(u32 command, void *sccb)
+{
+	int cc;
+
+	do {
+		cc = servc(command, sccb);
+	} while (cc == 2);
+	return cc;
+}
+
 int sclp_read_info(void)
 {
 	struct read_info_sccb *sccb = sclp_lock();

@@ -96,6 +96,18 @@ void sclp_unlock(void);
  */
 int sclp_service_call(u32 command, void *sccb);
 
+/*
+ * Issue one command and return at once, without waiting for (or enabling)
+ * its completion: the service signal, with the SCCB address as parameter,
+ * stays pending until some CPU enables the service-signal subclass and
+ * external interruptions, and the caller's own service-signal handler
+ * must recognise it (the library's ignores SCCBs it does not own).  The
+ * SCCB is the caller's, and no other request may be started (no printing)
+ * until the completion arrived.  Retried while the answer is CC 2 (busy);
+ * returns the condition code.
+ */
+int sclp_service_call_start(u32 command, void *sccb);
+
 /* READ SCP INFO into sclp_info; returns 0 or -1. */
 int sclp_read_info(void);
 

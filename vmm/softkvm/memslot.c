@@ -50,7 +50,7 @@ static bool overlaps(const struct sk_vm *vm, unsigned self, uint64_t gpa,
 }
 
 /* Dirty bitmap on or off to match flags. [F] */
-static int set_log(struct sk_memslot *s, uint32_t flags)
+static int set_log(struct sk_vm *vm, struct sk_memslot *s, uint32_t flags)
 {
 	bool want = flags & KVM_MEM_LOG_DIRTY_PAGES;
 
@@ -63,6 +63,7 @@ static int set_log(struct sk_memslot *s, uint32_t flags)
 		s->dirty = NULL;
 	}
 	s->flags = flags;
+	sk_run_dirty_log(vm, s);
 	return 0;
 }
 
@@ -105,7 +106,7 @@ static long set_region(struct sk_vm *vm,
 		if (m->guest_phys_addr == s->gpa) {
 			if (m->flags == s->flags)
 				return 0;
-			return set_log(s, m->flags);   /* flags only */
+			return set_log(vm, s, m->flags);   /* flags only */
 		}
 		/* move: falls through to the create checks */
 	}
@@ -122,7 +123,7 @@ static long set_region(struct sk_vm *vm,
 		s->guest_mapped = !(s->gpa & (SK_SEG - 1));
 		if (s->dirty)
 			memset(s->dirty, 0, bitmap_bytes(s));
-		return set_log(s, m->flags);
+		return set_log(vm, s, m->flags);
 	}
 
 	memset(s, 0, sizeof(*s));
@@ -144,7 +145,7 @@ static long set_region(struct sk_vm *vm,
 		if (!s->keys)
 			return -ENOMEM;
 	}
-	if (set_log(s, m->flags) < 0) {
+	if (set_log(vm, s, m->flags) < 0) {
 		slot_free(s);
 		return -ENOMEM;
 	}
@@ -163,7 +164,11 @@ long sk_set_memory_region(struct sk_vm *vm,
 	return r;
 }
 
-/* KVM_GET_DIRTY_LOG: copy the bitmap out and clear it. */
+/*
+ * KVM_GET_DIRTY_LOG: copy the bitmap out and clear it. The running vCPUs
+ * publish their stores first, so that a store is in this bitmap or, if it
+ * comes after the harvest, in the next one.
+ */
 long sk_get_dirty_log(struct sk_vm *vm, struct kvm_dirty_log *log)
 {
 	unsigned id = log->slot & 0xffff;
@@ -172,6 +177,7 @@ long sk_get_dirty_log(struct sk_vm *vm, struct kvm_dirty_log *log)
 
 	if ((log->slot >> 16) != 0 || id >= SK_NR_MEMSLOTS)
 		return -EINVAL;
+	sk_run_dirty_sync(vm);
 	pthread_mutex_lock(&vm->lock);
 	s = &vm->slots[id];
 	if (!s->used || !s->dirty) {
@@ -179,6 +185,7 @@ long sk_get_dirty_log(struct sk_vm *vm, struct kvm_dirty_log *log)
 	} else if (!log->dirty_bitmap) {
 		r = -EFAULT;
 	} else {
+		sk_run_dirty_take(vm, s);
 		memcpy(log->dirty_bitmap, s->dirty, bitmap_bytes(s));
 		memset(s->dirty, 0, bitmap_bytes(s));
 	}
@@ -302,17 +309,28 @@ int sk_skeys_enable_locked(struct sk_vm *vm)
 	return 0;
 }
 
+/*
+ * The key of a page: the interpreter's copy for the slot it runs on (the
+ * one its key instructions and R/C updates see), else the slot's own.
+ * Accessed atomically: running vCPUs update R and C. [F]
+ */
 static uint8_t *key_of(struct sk_vm *vm, uint64_t gfn)
 {
 	struct sk_memslot *s;
+	uint8_t *keys;
 
 	if (gfn > UINT64_MAX / SK_PAGE)
 		return NULL;
 	s = find_slot(vm, gfn * SK_PAGE);
-	return s ? &s->keys[(gfn * SK_PAGE - s->gpa) / SK_PAGE] : NULL;
+	if (!s)
+		return NULL;
+	keys = sk_run_keys(vm, s);
+	if (!keys)
+		keys = s->keys;
+	return keys ? &keys[(gfn * SK_PAGE - s->gpa) / SK_PAGE] : NULL;
 }
 
-/* KVM_S390_GET_SKEYS: 1 if keys were never enabled, else 0. */
+/* KVM_S390_GET_SKEYS: 1 if the guest never used keys, else 0. */
 long sk_get_skeys(struct sk_vm *vm, const struct kvm_s390_skeys *a)
 {
 	uint8_t *out = (uint8_t *)(uintptr_t)a->skeydata_addr;
@@ -322,11 +340,15 @@ long sk_get_skeys(struct sk_vm *vm, const struct kvm_s390_skeys *a)
 	if (a->flags)
 		return -EINVAL;
 	pthread_mutex_lock(&vm->lock);
-	if (!vm->skeys_enabled) {
+	if (!vm->skeys_enabled && !sk_run_keys_used(vm)) {
 		pthread_mutex_unlock(&vm->lock);
 		return KVM_S390_GET_SKEYS_NONE;
 	}
+	/* a key instruction switched keys on for good, as in the kernel */
+	r = sk_skeys_enable_locked(vm);
 	pthread_mutex_unlock(&vm->lock);
+	if (r < 0)
+		return r;
 	if (a->count < 1 || a->count > KVM_S390_SKEYS_MAX)
 		return -EINVAL;
 	tmp = malloc(a->count);
@@ -340,7 +362,7 @@ long sk_get_skeys(struct sk_vm *vm, const struct kvm_s390_skeys *a)
 			r = -EFAULT;
 			break;
 		}
-		tmp[i] = *k;
+		tmp[i] = __atomic_load_n(k, __ATOMIC_RELAXED);
 	}
 	pthread_mutex_unlock(&vm->lock);
 	if (r == 0) {
@@ -375,7 +397,7 @@ long sk_set_skeys(struct sk_vm *vm, const struct kvm_s390_skeys *a)
 		else if (in[i] & 0x01)
 			r = -EINVAL;
 		else
-			*k = in[i];
+			__atomic_store_n(k, in[i], __ATOMIC_RELAXED);
 	}
 	pthread_mutex_unlock(&vm->lock);
 	return r;

@@ -69,11 +69,31 @@ static int vm_mem_get(struct sk_vm *vm, struct sk_mem **out)
 		}
 		m->host = s->host;
 		m->size = s->size;
+		s390_mem_set_log(&m->m, s->dirty != NULL);
+		/* keys set before the first run (KVM_S390_SET_SKEYS) */
+		if (s->keys)
+			memcpy(m->m.keys, s->keys, m->m.size / SK_PAGE);
 		m->older = vm->mem;
 		vm->mem = m;
 	}
 	*out = m;
 	return 0;
+}
+
+uint8_t *sk_run_keys(struct sk_vm *vm, const struct sk_memslot *s)
+{
+	struct sk_mem *m = vm->mem;
+
+	if (!m || !s->guest_mapped || s->gpa != 0 || m->host != s->host ||
+	    m->size != s->size)
+		return NULL;
+	return m->m.keys;
+}
+
+bool sk_run_keys_used(struct sk_vm *vm)
+{
+	return vm->mem && __atomic_load_n(&vm->mem->m.keys_used,
+					  __ATOMIC_RELAXED);
 }
 
 void sk_run_vm_free(struct sk_vm *vm)
@@ -85,6 +105,89 @@ void sk_run_vm_free(struct sk_vm *vm)
 		s390_mem_destroy(&m->m);
 		free(m);
 	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Dirty logging of the interpreter's stores                                */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The interpreter marks a page only when the store-TLB entry it was
+ * stored through goes, or at s390_cpu_dirty_sync() (mem.c), so that its
+ * store hit path stays free of any check. A harvest therefore bumps
+ * vm->dirty_gen and waits until every vCPU inside the run loop has synced
+ * on its own thread for that generation (each does at every run-slice
+ * boundary, SK_BUDGET instructions); a vCPU outside the loop or in an
+ * enabled wait synced on its way out and stores nothing. Every store is
+ * then marked after it was made and before the harvest takes the bits,
+ * or after the harvest: in this round's bitmap or the next one's.
+ */
+
+void sk_run_dirty_log(struct sk_vm *vm, const struct sk_memslot *s)
+{
+	for (struct sk_mem *m = vm->mem; m; m = m->older)
+		if (m->host == s->host)
+			s390_mem_set_log(&m->m, s->dirty != NULL);
+}
+
+void sk_run_dirty_take(struct sk_vm *vm, struct sk_memslot *s)
+{
+	uint64_t words = (s->size / SK_PAGE + 63) / 64;
+
+	if (!s->dirty || !s->guest_mapped || s->gpa != 0)
+		return;
+	for (struct sk_mem *m = vm->mem; m; m = m->older)
+		if (m->host == s->host)
+			s390_mem_take_dirty(&m->m, s->dirty, 0, words);
+}
+
+/* Publish this vCPU's dirty state for generation gen (0: leaving). */
+static void dirty_ack(struct sk_vcpu *v, uint64_t gen)
+{
+	struct sk_vm *vm = v->vm;
+
+	s390_cpu_dirty_sync(&v->cpu->c);
+	pthread_mutex_lock(&vm->dirty_lock);
+	__atomic_store_n(&v->cpu->dirty_ack, gen, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&vm->dirty_cond);
+	pthread_mutex_unlock(&vm->dirty_lock);
+}
+
+/* At a run-slice boundary: sync if a harvest asked since the last time. */
+static inline void dirty_check(struct sk_vcpu *v)
+{
+	uint64_t gen = __atomic_load_n(&v->vm->dirty_gen, __ATOMIC_SEQ_CST);
+
+	if (gen != v->cpu->dirty_ack)
+		dirty_ack(v, gen);
+}
+
+void sk_run_dirty_sync(struct sk_vm *vm)
+{
+	uint64_t gen;
+
+	pthread_mutex_lock(&vm->dirty_lock);
+	gen = __atomic_add_fetch(&vm->dirty_gen, 1, __ATOMIC_SEQ_CST);
+	for (unsigned i = 0; i < SK_MAX_VCPUS; i++) {
+		struct sk_vcpu *v = __atomic_load_n(&vm->vcpus[i],
+						    __ATOMIC_ACQUIRE);
+		struct sk_cpu *sc;
+		uint64_t ack;
+
+		if (!v)
+			continue;
+		pthread_mutex_lock(&v->lock);
+		sc = v->cpu;
+		pthread_mutex_unlock(&v->lock);
+		if (!sc)
+			continue;
+		/* a later harvest's generation counts too (gen only grows) */
+		while ((ack = __atomic_load_n(&sc->dirty_ack,
+					      __ATOMIC_ACQUIRE)) != 0 &&
+		       ack < gen)
+			pthread_cond_wait(&vm->dirty_cond, &vm->dirty_lock);
+	}
+	pthread_mutex_unlock(&vm->dirty_lock);
 }
 
 static uint64_t tod_read(void *opaque)
@@ -133,6 +236,7 @@ static int cpu_get(struct sk_vcpu *v)
 	c->c.tod_set = tod_set;
 	c->c.tod_opaque = v;
 	c->c.cpu_addr = (uint16_t)v->id;
+	sk_cpu_model_apply(v->vm, &c->c);
 	pthread_mutex_lock(&v->lock);
 	v->cpu = c;
 	pthread_mutex_unlock(&v->lock);
@@ -327,6 +431,8 @@ static int enabled_wait(struct sk_vcpu *v)
 	uint64_t cnt;
 	int r = 0;
 
+	/* no stores while waiting: a harvest need not wait for this vCPU */
+	dirty_ack(v, 0);
 	sigfillset(&all);
 	for (;;) {
 		struct timespec ts, *tsp = NULL;
@@ -388,6 +494,7 @@ static int run_loop(struct sk_vcpu *v)
 		bool stop;
 		int r;
 
+		dirty_check(v);
 		if (kicked(v))
 			return -EINTR;
 		r = deliver(v, &stop);
@@ -443,6 +550,7 @@ long sk_run(struct sk_vcpu *v)
 	sk_sync_regs_load(v);
 	vcpu_to_cpu(v);
 	r = run_loop(v);
+	dirty_ack(v, 0);
 	sk_cpu_to_vcpu(v);
 	sk_sync_regs_store(v);
 

@@ -38,6 +38,10 @@ struct sk_cpu {
 	/* PSW and CR3/CR4 as of the last exit or wait, for CONDITIONAL
 	 * EMERGENCY SIGNAL from another vCPU [L] */
 	uint64_t pub_psw_mask, pub_psw_addr, pub_cr3, pub_cr4;
+	/* the last vm->dirty_gen this vCPU synced its dirty state for, 0
+	 * while outside the run loop or in an enabled wait (nothing to
+	 * wait for then: it synced on the way out); atomic */
+	uint64_t dirty_ack;
 };
 
 /* What an intercept handler tells the loop. */
@@ -53,6 +57,9 @@ uint64_t sk_icpt_addr(const struct s390_cpu *c);
 /* Copy the interpreter's registers to kvm_run and the SIE state (for
  * STORE STATUS of the running vCPU itself). */
 void sk_cpu_to_vcpu(struct sk_vcpu *v);
+
+/* cpumodel.c: the VM's CPU model into a vCPU's interpreter. */
+void sk_cpu_model_apply(const struct sk_vm *vm, struct s390_cpu *c);
 
 /* intercept.c: S390_EV_INTERCEPT. SK_CONTINUE, SK_EXIT or -errno. */
 int sk_handle_intercept(struct sk_vcpu *v);

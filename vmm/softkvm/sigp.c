@@ -149,7 +149,7 @@ static int sense_running(struct sk_vcpu *dst, uint64_t *reg)
 	bool running;
 
 	/* Facility 9 (sense-running-status) is not in the CPU model. */
-	if (!(s390_facilities[0] & (1ULL << (63 - 9))))
+	if (!(dst->vm->model.fac_list[0] & (1ULL << (63 - 9))))
 		return status(reg, ST_INVALID_ORDER);
 	pthread_mutex_lock(&dst->lock);
 	running = dst->cpu && dst->cpu->in_run && !dst->cpu->idle;

@@ -88,6 +88,21 @@ struct sk_memslot {
 	uint8_t *keys;        /* one storage key per page, once keys are on */
 };
 
+/*
+ * The CPU model (KVM_S390_VM_CPU_MODEL, cpumodel.c): what the vCPUs report
+ * in STIDP, STFL and STFLE. Set only while the VM has no vCPU, so vCPUs
+ * may read it without a lock. [F]
+ */
+#define SK_FAC_DW 256                           /* S390_ARCH_FAC_LIST_SIZE_U64 */
+#define SK_CPUID S390_DEFAULT_CPUID
+struct sk_cpu_model {
+	uint64_t cpuid;
+	uint16_t ibc;
+	uint64_t fac_list[SK_FAC_DW];
+	uint64_t feat[16];                      /* kvm_s390_vm_cpu_feat */
+	uint8_t subfunc[2048];                  /* kvm_s390_vm_cpu_subfunc */
+};
+
 struct sk_vcpu;
 struct sk_mem;    /* run.c: the interpreter's view of guest memory */
 struct sk_cpu;    /* run.c: a vCPU's interpreter state and wait machinery */
@@ -110,6 +125,16 @@ struct sk_vm {
 	unsigned nr_vcpus;
 	struct sk_vcpu *vcpus[SK_MAX_VCPUS];  /* by id; atomic access */
 	struct sk_mem *mem;           /* run.c; built at the first KVM_RUN */
+	struct sk_cpu_model model;
+	/*
+	 * Dirty-log harvests (run.c, sk_run_dirty_sync): each one bumps
+	 * dirty_gen and waits until every vCPU inside KVM_RUN has synced its
+	 * interpreter's dirty state for it. dirty_lock/dirty_cond are for
+	 * that wait only; dirty_gen is atomic.
+	 */
+	uint64_t dirty_gen;
+	pthread_mutex_t dirty_lock;
+	pthread_cond_t dirty_cond;
 };
 
 /*
@@ -200,6 +225,11 @@ uint64_t softkvm_guest_tod(const struct sk_vcpu *vcpu);
 long sk_tod_attr(struct sk_vm *vm, unsigned long req,
 		 const struct kvm_device_attr *attr);
 
+/* cpumodel.c */
+void sk_cpu_model_init(struct sk_vm *vm);
+long sk_cpu_model_attr(struct sk_vm *vm, unsigned long req,
+		       const struct kvm_device_attr *attr);
+
 /* flic.c */
 long sk_create_device(struct sk_vm *vm, struct kvm_create_device *cd);
 long sk_flic_ioctl(struct sk_vm *vm, unsigned long req, unsigned long arg);
@@ -239,5 +269,23 @@ void sk_vcpu_kick(struct sk_vcpu *vcpu);
 /* Release what KVM_RUN allocated (vCPU / VM teardown). */
 void sk_run_vcpu_free(struct sk_vcpu *vcpu);
 void sk_run_vm_free(struct sk_vm *vm);
+/*
+ * Dirty logging of the interpreter's stores. sk_run_dirty_log: slot s
+ * changed its KVM_MEM_LOG_DIRTY_PAGES state [F]. sk_run_dirty_sync: make
+ * every vCPU in KVM_RUN publish the pages it stored to so far (waits up to
+ * one run slice per vCPU; call without any softkvm lock). Then
+ * sk_run_dirty_take moves them into s->dirty [F].
+ */
+void sk_run_dirty_log(struct sk_vm *vm, const struct sk_memslot *s);
+/*
+ * Storage keys: the interpreter keeps the keys of the slot it runs on
+ * (copied from s->keys when it starts); sk_run_keys gives them, or NULL if
+ * the interpreter does not run on s. sk_run_keys_used: the guest ran a
+ * key instruction. [F]
+ */
+uint8_t *sk_run_keys(struct sk_vm *vm, const struct sk_memslot *s);
+bool sk_run_keys_used(struct sk_vm *vm);
+void sk_run_dirty_sync(struct sk_vm *vm);
+void sk_run_dirty_take(struct sk_vm *vm, struct sk_memslot *s);
 
 #endif

@@ -23,6 +23,10 @@ long sk_create_vm(unsigned long type)
 	if (!vm)
 		return -ENOMEM;
 	pthread_mutex_init(&vm->lock, NULL);
+	pthread_mutex_init(&vm->dirty_lock, NULL);
+	pthread_cond_init(&vm->dirty_cond, NULL);
+	vm->dirty_gen = 1;   /* 0 is a vCPU's "not running" */
+	sk_cpu_model_init(vm);
 	skirq_float_init(&vm->fi);
 	vm->apf_enabled = true;
 	vm->refs = 1;
@@ -49,6 +53,8 @@ void sk_vm_destroy(struct sk_vm *vm)
 	sk_run_vm_free(vm);
 	sk_memslots_free(vm);
 	pthread_mutex_destroy(&vm->lock);
+	pthread_mutex_destroy(&vm->dirty_lock);
+	pthread_cond_destroy(&vm->dirty_cond);
 	free(vm);
 }
 
@@ -117,13 +123,18 @@ static long enable_cap(struct sk_vm *vm, const struct kvm_enable_cap *cap)
 	return r;
 }
 
-/* KVM_SET/GET/HAS_DEVICE_ATTR on the VM fd: only the TOD group. */
+/* KVM_SET/GET/HAS_DEVICE_ATTR on the VM fd: the TOD and the CPU model. */
 static long vm_attr(struct sk_vm *vm, unsigned long req,
 		    const struct kvm_device_attr *attr)
 {
-	if (attr->group == KVM_S390_VM_TOD)
+	switch (attr->group) {
+	case KVM_S390_VM_TOD:
 		return sk_tod_attr(vm, req, attr);
-	return -ENXIO;
+	case KVM_S390_VM_CPU_MODEL:
+		return sk_cpu_model_attr(vm, req, attr);
+	default:
+		return -ENXIO;
+	}
 }
 
 /* Absolute MEM_OP on the VM fd (kvm_s390_vm_mem_op, without keys). */

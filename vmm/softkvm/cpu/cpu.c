@@ -14,7 +14,7 @@
  * popcount / load-on-condition / interlocked access (subset, see
  * docs/interpreter.md) */
 #define FAC(n) (1ULL << (63 - (n)))
-const uint64_t s390_facilities[2] = {
+const uint64_t s390_facilities[S390_FAC_DW] = {
 	FAC(0) | FAC(1) | FAC(2) | FAC(3) | FAC(7) | FAC(18) | FAC(21) |
 	FAC(25) | FAC(34) | FAC(35) | FAC(45),
 	0,
@@ -29,9 +29,11 @@ int s390_mem_init(struct s390_mem *mem, uint8_t *ram, uint64_t size)
 	mem->size = size & PAGE_MASK_4K;
 	mem->keys = calloc(mem->size >> 12 ? mem->size >> 12 : 1, 1);
 	mem->code = calloc(mem->size >> 12 ? mem->size >> 12 : 1, 1);
-	if (!mem->keys || !mem->code) {
-		free(mem->keys);
-		free(mem->code);
+	mem->dirty = calloc(((mem->size >> 12) + 63) / 64 + 1, sizeof(uint64_t));
+	mem->log_dirty = false;
+	mem->keys_used = false;
+	if (!mem->keys || !mem->code || !mem->dirty) {
+		s390_mem_destroy(mem);
 		return -1;
 	}
 	return 0;
@@ -41,7 +43,9 @@ void s390_mem_destroy(struct s390_mem *mem)
 {
 	free(mem->keys);
 	free(mem->code);
+	free(mem->dirty);
 	mem->keys = mem->code = NULL;
+	mem->dirty = NULL;
 }
 
 int s390_cpu_init(struct s390_cpu *cpu, struct s390_mem *mem)
@@ -50,7 +54,7 @@ int s390_cpu_init(struct s390_cpu *cpu, struct s390_mem *mem)
 	cpu->mem = mem;
 	cpu->cr[0] = 0xE0;
 	cpu->cr[14] = 0xC2000000;
-	cpu->cpuid = 0xFF00000020980000ULL; /* version FF, machine type 2098 */
+	cpu->cpuid = S390_DEFAULT_CPUID;
 	cpu->icache = calloc(S390_ICACHE_SIZE, sizeof(*cpu->icache));
 	cpu->icache_tag = calloc(S390_ICACHE_SIZE, sizeof(uint64_t));
 	cpu->icache_ipage = calloc(S390_ICACHE_SIZE, sizeof(uint64_t));
@@ -145,6 +149,7 @@ uint8_t *s390_lowcore(struct s390_cpu *cpu, uint32_t off, unsigned len)
 	if (abs + len > cpu->mem->size)
 		return NULL;
 	s390_mem_touched(cpu, abs, len);
+	s390_lowcore_stored(cpu, abs, len);
 	return cpu->mem->ram + abs;
 }
 

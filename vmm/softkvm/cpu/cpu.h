@@ -100,6 +100,15 @@ struct s390_mem {
 	uint64_t size;    /* multiple of 4096 */
 	uint8_t *keys;    /* size / 4096 storage keys: ACC(4) F R C x */
 	uint8_t *code;    /* size / 4096 flags: page holds decoded code */
+	/*
+	 * Dirty logging (s390_mem_set_log): one bit per 4 KiB page stored
+	 * to, host uint64_t order, while log_dirty is set. Bits are set
+	 * after the stores they stand for (see s390_cpu_dirty_sync), with
+	 * release ordering; take them with s390_mem_take_dirty().
+	 */
+	uint64_t *dirty;
+	bool log_dirty;   /* atomic */
+	bool keys_used;   /* ISKE, SSKE or RRBE ran (KVM: mm_uses_skeys); atomic */
 };
 
 #define SKEY_ACC  0xF0
@@ -123,6 +132,7 @@ struct s390_tlbe {
 };
 
 #define S390_TLB_SIZE 256
+#define S390_DIRTY_PEND 8
 #define S390_ICACHE_SIZE 4096
 
 enum s390_acc { ACC_FETCH = 0, ACC_STORE = 1, ACC_IFETCH = 2, ACC_N = 3 };
@@ -143,6 +153,10 @@ struct s390_cpu {
 	uint64_t bea;        /* breaking-event address */
 	uint16_t cpu_addr;   /* CPU address (STAP, SIGP) */
 	uint64_t cpuid;      /* STIDP value */
+	/* The facility list STFL and STFLE report: n_fac doublewords; NULL
+	 * for s390_facilities (what this interpreter implements) */
+	const uint64_t *fac;
+	unsigned n_fac;
 
 	/* The TOD clock. With tod_read set (softkvm: host TOD + VM epoch) the
 	 * interpreter asks it, and SCK calls tod_set; without, the TOD is
@@ -172,6 +186,10 @@ struct s390_cpu {
 	struct s390_insn *icache;  /* S390_ICACHE_SIZE entries, lazily allocated */
 	uint64_t *icache_tag;
 	uint64_t *icache_ipage;    /* absolute page of each entry's instruction */
+	/* pages stored to without a store-TLB entry (uncached fills,
+	 * lowcore), marked dirty at the next s390_cpu_dirty_sync() */
+	uint64_t dirty_pend[S390_DIRTY_PEND];
+	unsigned n_dirty_pend;
 	uint64_t stat_insns;
 	uint64_t stat_icache_miss;
 };
@@ -186,6 +204,22 @@ void s390_cpu_destroy(struct s390_cpu *cpu);
 
 /* Execute up to budget instructions (interrupts count as one). */
 enum s390_event s390_cpu_run(struct s390_cpu *cpu, int64_t budget);
+
+/*
+ * Dirty logging. While it is on, a page a CPU stores to is marked in
+ * mem->dirty no later than that CPU's next s390_cpu_dirty_sync(), and
+ * always after the store: a store made through a cached store-TLB entry is
+ * marked when the entry goes (replaced, flushed or synced). So whoever
+ * harvests the bitmap while CPUs run must first have every running CPU
+ * call s390_cpu_dirty_sync() on its own thread (softkvm: run.c).
+ */
+void s390_mem_set_log(struct s390_mem *mem, bool on);
+/* Move the bits of words [first, first+n) into out (OR), clearing them. */
+void s390_mem_take_dirty(struct s390_mem *mem, uint64_t *out, uint64_t first,
+			 uint64_t n);
+/* Mark every page this CPU stored to since its last sync and empty its
+ * store TLB, so that the next store to any page is seen again. */
+void s390_cpu_dirty_sync(struct s390_cpu *cpu);
 
 /* Forget cached translations and decoded code (after external changes). */
 void s390_cpu_flush(struct s390_cpu *cpu);
@@ -220,7 +254,11 @@ static inline unsigned s390_insn_len(uint8_t op0)
 	return op0 < 0x40 ? 2 : op0 < 0xC0 ? 4 : 6;
 }
 
-/* The facility list this CPU model reports (STFL/STFLE doubleword 0). */
-extern const uint64_t s390_facilities[2];
+/* The facilities this interpreter implements: the default STFL/STFLE
+ * list (MSB-0 bit numbers, as STFLE stores them). */
+#define S390_FAC_DW 2
+extern const uint64_t s390_facilities[S390_FAC_DW];
+/* The default STIDP value: version FF, machine type 2098. */
+#define S390_DEFAULT_CPUID 0xFF00000020980000ULL
 
 #endif

@@ -1765,18 +1765,24 @@ slow:
 		NEXT;
 	case OP_STFL: lbl_STFL: {
 		PRIV();
+		const uint64_t *fac = cpu->fac ? cpu->fac : s390_facilities;
 		uint8_t *p = s390_lowcore(cpu, LC_STFL, 4);
 		if (p)
-			put_be32(p, (uint32_t)(s390_facilities[0] >> 32));
+			put_be32(p, (uint32_t)(fac[0] >> 32));
 		NEXT;
 	}
 	case OP_STFLE: lbl_STFLE: {
 		a = EA_2;
 		ALIGNED(a, 8);
-		unsigned want = (unsigned)(R(0) & 0xFF) + 1, have = 1; /* dw 1 is empty */
+		const uint64_t *fac = cpu->fac ? cpu->fac : s390_facilities;
+		unsigned have = cpu->fac ? cpu->n_fac : S390_FAC_DW;
+		/* up to the last doubleword with a facility in it */
+		while (have > 1 && !fac[have - 1])
+			have--;
+		unsigned want = (unsigned)(R(0) & 0xFF) + 1;
 		unsigned n = want < have ? want : have;
 		for (unsigned i = 0; i < n; i++)
-			st64(cpu, (a + 8 * i) & am, s390_facilities[i]);
+			st64(cpu, (a + 8 * i) & am, fac[i]);
 		R(0) = (R(0) & ~0xFFULL) | (have - 1);
 		cc_const(cpu, want >= have ? 0 : 3);
 		NEXT;
@@ -1786,7 +1792,9 @@ slow:
 		uint64_t abs = s390_real_to_abs(cpu->prefix, R(r2) & am);
 		if (abs >= cpu->mem->size)
 			s390_pgm(cpu, PGM_ADDRESSING);
-		R(r1) = (R(r1) & ~0xFFULL) | (cpu->mem->keys[abs >> 12] & 0xFE);
+		__atomic_store_n(&cpu->mem->keys_used, true, __ATOMIC_RELAXED);
+		R(r1) = (R(r1) & ~0xFFULL) |
+			(__atomic_load_n(&cpu->mem->keys[abs >> 12], __ATOMIC_RELAXED) & 0xFE);
 		NEXT;
 	}
 	case OP_SSKE: lbl_SSKE: {
@@ -1794,7 +1802,9 @@ slow:
 		uint64_t abs = s390_real_to_abs(cpu->prefix, R(r2) & am);
 		if (abs >= cpu->mem->size)
 			s390_pgm(cpu, PGM_ADDRESSING);
-		cpu->mem->keys[abs >> 12] = (uint8_t)R(r1) & 0xFE;
+		__atomic_store_n(&cpu->mem->keys_used, true, __ATOMIC_RELAXED);
+		__atomic_store_n(&cpu->mem->keys[abs >> 12], (uint8_t)R(r1) & 0xFE,
+				 __ATOMIC_RELAXED);
 		s390_tlb_flush(cpu);
 		s390_icache_flush(cpu);
 		NEXT;
@@ -1805,8 +1815,9 @@ slow:
 		if (abs >= cpu->mem->size)
 			s390_pgm(cpu, PGM_ADDRESSING);
 		uint8_t *k = &cpu->mem->keys[abs >> 12];
-		cc_const(cpu, (*k & SKEY_R ? 2 : 0) | (*k & SKEY_C ? 1 : 0));
-		*k &= (uint8_t)~SKEY_R;
+		__atomic_store_n(&cpu->mem->keys_used, true, __ATOMIC_RELAXED);
+		uint8_t kv = __atomic_fetch_and(k, (uint8_t)~SKEY_R, __ATOMIC_RELAXED);
+		cc_const(cpu, (kv & SKEY_R ? 2 : 0) | (kv & SKEY_C ? 1 : 0));
 		s390_tlb_flush(cpu);
 		NEXT;
 	}

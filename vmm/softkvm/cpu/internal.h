@@ -81,7 +81,9 @@ enum s390_event s390_deliver_pgm(struct s390_cpu *cpu);
  * either returns the host address of the byte or raises a program
  * interruption. Pages that hold decoded code are never entered in the store
  * TLB, so stores into them take the fill path, which invalidates the
- * decode cache.
+ * decode cache. With dirty logging on, a page is marked dirty when its
+ * store-TLB entry goes (replaced, flushed, s390_cpu_dirty_sync), so the
+ * hit path stays as it is.
  */
 #define TLB_EMPTY (~0ULL)
 #define PAGE_MASK_4K (~0xFFFULL)
@@ -92,6 +94,9 @@ void s390_icache_flush(struct s390_cpu *cpu);
 uint64_t s390_ld_slow(struct s390_cpu *cpu, uint64_t la, unsigned len);
 void s390_st_slow(struct s390_cpu *cpu, uint64_t la, uint64_t v, unsigned len);
 void s390_probe(struct s390_cpu *cpu, uint64_t la, uint64_t len, enum s390_acc acc);
+/* [abs, abs+len) of the lowcore is about to be stored to directly (not
+ * through the TLB): dirty logging marks it at the next sync. */
+void s390_lowcore_stored(struct s390_cpu *cpu, uint64_t abs, uint64_t len);
 
 static inline uint64_t amode_mask(uint64_t psw_mask)
 {

@@ -28,16 +28,102 @@ bool s390_abs_read(const struct s390_mem *mem, uint64_t abs, void *buf, uint64_t
 	return true;
 }
 
+/* ------------------------------------------------------------------ */
+/* dirty logging */
+
+static inline bool logging(const struct s390_mem *mem)
+{
+	return __atomic_load_n(&mem->log_dirty, __ATOMIC_RELAXED);
+}
+
+/* Mark [abs, abs+len) dirty; the stores must already be done. */
+static void dirty_mark(struct s390_mem *mem, uint64_t abs, uint64_t len)
+{
+	uint64_t end = abs + len;
+
+	if (!len || !logging(mem))
+		return;
+	for (uint64_t pg = abs >> 12; pg < mem->size >> 12 && pg << 12 < end; pg++)
+		__atomic_fetch_or(&mem->dirty[pg / 64], 1ULL << (pg % 64),
+				  __ATOMIC_RELEASE);
+}
+
+void s390_mem_set_log(struct s390_mem *mem, bool on)
+{
+	uint64_t words = ((mem->size >> 12) + 63) / 64;
+
+	if (on && !logging(mem))   /* start from a clean bitmap */
+		for (uint64_t i = 0; i < words; i++)
+			__atomic_store_n(&mem->dirty[i], 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&mem->log_dirty, on, __ATOMIC_RELAXED);
+}
+
+void s390_mem_take_dirty(struct s390_mem *mem, uint64_t *out, uint64_t first,
+			 uint64_t n)
+{
+	uint64_t words = ((mem->size >> 12) + 63) / 64;
+
+	for (uint64_t i = first; i < first + n && i < words; i++)
+		out[i - first] |= __atomic_exchange_n(&mem->dirty[i], 0,
+						      __ATOMIC_ACQUIRE);
+}
+
+/* A page stored to without a store-TLB entry: mark it at the next sync,
+ * after the store that follows this call. */
+static void dirty_note(struct s390_cpu *cpu, uint64_t apage)
+{
+	if (!logging(cpu->mem))
+		return;
+	for (unsigned i = 0; i < cpu->n_dirty_pend; i++)
+		if (cpu->dirty_pend[i] == apage)
+			return;
+	if (cpu->n_dirty_pend == S390_DIRTY_PEND) {
+		/* the stores to these pages are all done by now */
+		for (unsigned i = 0; i < S390_DIRTY_PEND; i++)
+			dirty_mark(cpu->mem, cpu->dirty_pend[i], 1);
+		cpu->n_dirty_pend = 0;
+	}
+	cpu->dirty_pend[cpu->n_dirty_pend++] = apage;
+}
+
+/* A store-TLB entry goes: its page may have been stored to through it. */
+static inline void store_entry_gone(struct s390_cpu *cpu, const struct s390_tlbe *e)
+{
+	if (e->page != TLB_EMPTY && logging(cpu->mem))
+		dirty_mark(cpu->mem, (uint64_t)(e->host - cpu->mem->ram), 1);
+}
+
+void s390_cpu_dirty_sync(struct s390_cpu *cpu)
+{
+	for (int i = 0; i < S390_TLB_SIZE; i++) {
+		store_entry_gone(cpu, &cpu->tlb[ACC_STORE][i]);
+		cpu->tlb[ACC_STORE][i].page = TLB_EMPTY;
+	}
+	for (unsigned i = 0; i < cpu->n_dirty_pend; i++)
+		dirty_mark(cpu->mem, cpu->dirty_pend[i], 1);
+	cpu->n_dirty_pend = 0;
+}
+
 bool s390_abs_write(struct s390_mem *mem, uint64_t abs, const void *buf, uint64_t len)
 {
 	if (abs > mem->size || len > mem->size - abs)
 		return false;
 	memcpy(mem->ram + abs, buf, len);
+	dirty_mark(mem, abs, len);
 	return true;
+}
+
+void s390_lowcore_stored(struct s390_cpu *cpu, uint64_t abs, uint64_t len)
+{
+	dirty_note(cpu, abs & PAGE_MASK_4K);
+	if (((abs + len - 1) & PAGE_MASK_4K) != (abs & PAGE_MASK_4K))
+		dirty_note(cpu, (abs + len - 1) & PAGE_MASK_4K);
 }
 
 void s390_tlb_flush(struct s390_cpu *cpu)
 {
+	for (int i = 0; i < S390_TLB_SIZE; i++)
+		store_entry_gone(cpu, &cpu->tlb[ACC_STORE][i]);
 	for (int a = 0; a < ACC_N; a++)
 		for (int i = 0; i < S390_TLB_SIZE; i++)
 			cpu->tlb[a][i].page = TLB_EMPTY;
@@ -135,6 +221,10 @@ uint8_t *s390_tlb_fill(struct s390_cpu *cpu, uint64_t la, enum s390_acc acc)
 		if (pswkey && pswkey != (unsigned)(kv >> 4))
 			s390_pgm(cpu, PGM_PROTECTION);
 		__atomic_fetch_or(key, SKEY_R | SKEY_C, __ATOMIC_RELAXED);
+		if (cacheable)
+			store_entry_gone(cpu, &cpu->tlb[ACC_STORE][(la >> 12) & (S390_TLB_SIZE - 1)]);
+		else
+			dirty_note(cpu, apage);
 		if (code_flag(mem, abs)) {
 			code_page_written(cpu, apage);
 			/* stays uncached in the store TLB only while code is there;
@@ -149,8 +239,10 @@ uint8_t *s390_tlb_fill(struct s390_cpu *cpu, uint64_t la, enum s390_acc acc)
 			/* no store may bypass the fill path for this page now */
 			for (int i = 0; i < S390_TLB_SIZE; i++) {
 				struct s390_tlbe *e = &cpu->tlb[ACC_STORE][i];
-				if (e->page != TLB_EMPTY && e->host == mem->ram + apage)
+				if (e->page != TLB_EMPTY && e->host == mem->ram + apage) {
+					store_entry_gone(cpu, e);
 					e->page = TLB_EMPTY;
+				}
 			}
 		}
 	}
