@@ -64,6 +64,7 @@ static int set_memory(struct zvmm_config *cfg, const char *value,
 		return -ERANGE;
 	}
 	cfg->mem_size = size;
+	cfg->mem_given = true;
 	return 0;
 }
 

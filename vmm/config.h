@@ -42,6 +42,7 @@ enum trace_bits {
  */
 struct zvmm_config {
 	uint64_t mem_size;
+	bool mem_given;		/* set by a file or the command line */
 	unsigned cpus;
 	enum accel_kind accel;
 	char name[ZVMM_NAME_MAX + 1];

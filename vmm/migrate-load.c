@@ -93,6 +93,17 @@ static int check_cpu_model(struct mig_in *in, struct vm *vm)
 	return 0;
 }
 
+/* Receiving into untouched pages is several times slower: fault the
+ * memory in before the data comes. */
+static int alloc_memory(struct guest_mem *gm, uint64_t size)
+{
+	int r = guest_mem_alloc(gm, size);
+
+	if (!r)
+		guest_mem_prefault(gm);
+	return r;
+}
+
 static int read_run_header(struct mig_in *in, uint64_t len, bool zero,
 			   uint64_t *gpa, uint64_t *n)
 {
@@ -298,6 +309,12 @@ static int accept_header(struct mig_in *in, struct vm *vm,
 	r = mig_read_header(&in->r, &in->h, in->err, sizeof(in->err));
 	if (r)
 		return r;
+	if (in->gm.base && in->gm.size != in->h.mem_size) {
+		log_warn("--memory %llu MiB, but the stream brings %llu MiB: faulting that in now",
+			 (unsigned long long)(in->gm.size >> 20),
+			 (unsigned long long)(in->h.mem_size >> 20));
+		guest_mem_free(&in->gm);
+	}
 	in->cfg->mem_size = in->h.mem_size;
 	in->cfg->cpus = in->h.ncpus;
 	in->cpus = calloc(in->h.ncpus, sizeof(*in->cpus));
@@ -305,7 +322,7 @@ static int accept_header(struct mig_in *in, struct vm *vm,
 	in->buf = malloc(MIG_SECTION_MAX_LEN);
 	in->buf_len = MIG_SECTION_MAX_LEN;
 	if (!in->cpus || !in->cpu_seen || !in->buf ||
-	    guest_mem_alloc(&in->gm, in->h.mem_size))
+	    (!in->gm.base && alloc_memory(&in->gm, in->h.mem_size)))
 		return refuse(in, -ENOMEM, "cannot allocate %llu MiB of guest memory",
 			      (unsigned long long)(in->h.mem_size >> 20));
 	in->vm_created = true;
@@ -313,8 +330,6 @@ static int accept_header(struct mig_in *in, struct vm *vm,
 		return refuse(in, r, "cannot create the VM: %s", strerror(-r));
 	if ((r = check_cpu_model(in, vm)))
 		return r;
-	/* Receiving into untouched pages is several times slower. */
-	guest_mem_prefault(&in->gm);
 	if (in->uri.kind != MIG_FILE &&
 	    (r = mig_send_msg(in->fd, MIG_MSG_ACCEPTED, NULL, deadline())))
 		return refuse(in, r, "sending ACCEPTED: %s", strerror(-r));
@@ -469,9 +484,13 @@ int migrate_in_run(struct zvmm_config *cfg, int seccomp_mode)
 
 	if (accel_select(cfg->accel, KVM_DEVICE_PATH, &accel))
 		return ZVMM_EXIT_UNAVAILABLE;
+	/* With --memory the memory is ready before anyone connects. */
+	if (cfg->mem_given && alloc_memory(&in.gm, cfg->mem_size))
+		return ZVMM_EXIT_OSERR;
 	r = open_stream(&in);
 	if (r) {
 		log_error("%s", in.err);
+		guest_mem_free(&in.gm);
 		return r == -EINVAL ? ZVMM_EXIT_USAGE :
 		       r == -ENOENT || r == -EACCES || r == -EISDIR ?
 				ZVMM_EXIT_NOINPUT :
