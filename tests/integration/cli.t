@@ -37,7 +37,7 @@ expect 64 "--incoming: 'ftp:x' is not" "bad --incoming URI" -- "$ZVMM" run --inc
 expect 64 "--incoming: tcp: needs HOST:PORT" "bad --incoming port" -- "$ZVMM" run --incoming tcp:h:99999 x.elf
 expect 64 "--control: a socket path" "over-long --control path" -- "$ZVMM" run --control "/tmp/$(printf '%0120d' 0)" x.elf
 
-expect 69 "--incoming: migration is not available yet" "--incoming not available yet" \
+expect 64 "the guest comes from the stream; give no kernel" "--incoming with a kernel is a usage error" \
 	-- "$ZVMM" run --incoming unix:/tmp/zvmm-mig.sock x.elf
 expect 66 "x.elf" "--control is accepted; the missing kernel is the error" \
 	-- "$ZVMM" run --control "$TAP_TMP/zvmm.sock" "$TAP_TMP/x.elf"

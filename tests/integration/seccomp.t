@@ -75,8 +75,8 @@ m=$(modes)
 threads=$(find /proc/"$pid"/task -mindepth 1 -maxdepth 1 | wc -l)
 [ "$m" = "2 " ] && [ "$threads" -ge 3 ]
 tap_ok $? "a running zvmm: Seccomp: 2 on all $threads threads (got '$m')"
-expect 0 '^ok paused' "pause under seccomp" -- "$ZVMM" ctl "$sock" pause
-expect 0 '^ok running' "resume under seccomp" -- "$ZVMM" ctl "$sock" resume
+expect 0 '"state":"paused"' "pause under seccomp" -- "$ZVMM" ctl "$sock" pause
+expect 0 '"state":"running"' "resume under seccomp" -- "$ZVMM" ctl "$sock" resume
 stop_loop
 tap_ok $? "quit under seccomp: zvmm exits 0"
 grep -q "seccomp" "$TAP_TMP/loop.out"

@@ -293,8 +293,8 @@ static void test_second_slot(void **state)
 	memset(bm1, 0xff, sizeof(bm1));
 	assert_int_equal(skt_io(f->vm, KVM_GET_DIRTY_LOG, &log1), 0);
 	assert_int_equal(((uint8_t *)bm1)[0], 1 << 3);
-	assert_int_equal(bm1[0] & ~(uint64_t)0xff, 0);
-	assert_int_equal(bm1[1] | bm1[2] | bm1[3], 0);
+	for (unsigned i = 1; i < sizeof(bm1); i++)
+		assert_int_equal(((uint8_t *)bm1)[i], 0);
 	assert_int_equal(get_log(f, bm), 0);
 	check_pages(bm, NULL, 0);
 
