@@ -442,20 +442,13 @@ static int status_for(int r)
 }
 
 /* The VM is built: start it and tell the source it runs here. */
-static int run_restored(struct mig_in *in, struct vm *vm, int seccomp_mode,
-			uint64_t t0)
+static int run_restored(struct mig_in *in, struct vm *vm,
+			struct control *ctl, uint64_t t0)
 {
-	static struct control ctl;
 	char text[64];
 	int r;
 
-	if (in->cfg->control[0]) {
-		if ((r = control_open(&ctl, in->cfg->control)))
-			return status_for(r);
-		vm->control = &ctl;
-	}
-	if (seccomp_apply(seccomp_mode))
-		return ZVMM_EXIT_UNAVAILABLE;
+	vm->control = ctl;
 	if ((r = mig_tod_set(vm, in->m.tod_epoch_idx, in->m.tod)))
 		return ZVMM_EXIT_HV_FAILURE;
 	if ((r = vm_start(vm)))
@@ -467,16 +460,14 @@ static int run_restored(struct mig_in *in, struct vm *vm, int seccomp_mode,
 	log_info("the migrated VM runs here (%s)", text);
 	close(in->fd);
 	in->fd = -1;
-	r = vm_wait_end(vm);
-	if (vm->control)
-		control_close(&ctl);
-	return r;
+	return vm_wait_end(vm);
 }
 
 int migrate_in_run(struct zvmm_config *cfg, int seccomp_mode)
 {
 	static struct vm vm;
 	static struct elf_image img;
+	static struct control ctl;
 	struct mig_in in = { .cfg = cfg, .lfd = -1, .fd = -1 };
 	enum accel_kind accel;
 	uint64_t t0;
@@ -497,6 +488,16 @@ int migrate_in_run(struct zvmm_config *cfg, int seccomp_mode)
 		       r == -EADDRINUSE || r == -EEXIST ? ZVMM_EXIT_USAGE :
 		       ZVMM_EXIT_UNAVAILABLE;
 	}
+	/* The stream is untrusted input: read it under the filter. */
+	if (cfg->control[0] && (r = control_open(&ctl, cfg->control))) {
+		free_in(&in);
+		guest_mem_free(&in.gm);
+		return status_for(r);
+	}
+	if (seccomp_apply(seccomp_mode)) {
+		status = ZVMM_EXIT_UNAVAILABLE;
+		goto out;
+	}
 	t0 = vm_now_ns();
 	r = accept_header(&in, &vm, accel, &img);
 	if (!r)
@@ -511,8 +512,12 @@ int migrate_in_run(struct zvmm_config *cfg, int seccomp_mode)
 			mig_send_msg(in.fd, MIG_MSG_REFUSED, in.err, deadline());
 		status = status_for(r);
 	} else {
-		status = run_restored(&in, &vm, seccomp_mode, t0);
+		status = run_restored(&in, &vm, cfg->control[0] ? &ctl : NULL,
+				      t0);
 	}
+out:
+	if (cfg->control[0])
+		control_close(&ctl);
 	free_in(&in);
 	if (vm.stuck)
 		_exit(status);

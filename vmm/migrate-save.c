@@ -22,7 +22,7 @@
 #include "vm.h"
 
 #define PAGE		MIG_PAGE_SIZE
-#define RUN_PAGES	1024		/* pages per MEMORY section (4 MiB) */
+#define RUN_PAGES	256		/* pages per MEMORY section: 1 MiB stays in cache from the CRC to the send */
 #define IO_TIMEOUT_MS	10000		/* no progress for this long: fail */
 #define READY_TIMEOUT_MS 30000
 #define ACCEPT_TIMEOUT_MS 60000
