@@ -364,9 +364,17 @@ bool control_request(struct control *c, struct vm *vm, const char *line,
 				   cmd);
 	if (vm_is_over(vm))
 		return reply_error(reply, len, "the VM has stopped");
-	if (cmd[0] == 'p' && !c->paused)
+	if (cmd[0] == 'p' && !c->paused) {
+		uint64_t t0 = vm_now_ns();
+
 		control_pause(c, vm);
-	else if (cmd[0] == 'r' && c->paused)
+		c->paused = true;
+		/* How long parking every vCPU took (make bench: pause_64cpu). */
+		snprintf(reply, len, "{\"ok\":true,\"state\":\"paused\",\"pause_us\":%.1f}",
+			 (double)(vm_now_ns() - t0) / 1e3);
+		return true;
+	}
+	if (cmd[0] == 'r' && c->paused)
 		control_resume(c, vm);
 	c->paused = cmd[0] == 'p';
 	return reply_state(reply, len, c->paused ? "paused" : "running");

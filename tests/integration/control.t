@@ -49,7 +49,7 @@ tap_ok $? "--control creates the socket"
 tap_ok $? "the socket is mode 0600"
 
 expect 0 '^\{"ok":true,"state":"running","cpus":2,"cpu":\["operating","stopped"\]\}$' "status of a running VM" -- ctl status
-expect 0 '^\{"ok":true,"state":"paused"\}$' "pause" -- ctl pause
+expect 0 '^\{"ok":true,"state":"paused","pause_us":[0-9.]+\}$' "pause (with how long it took)" -- ctl pause
 expect 0 '"state":"paused","cpus":2' "status says paused" -- ctl status
 a=$(cputicks); sleep 0.3; b=$(cputicks)
 [ $((b - a)) -le 3 ]

@@ -82,9 +82,10 @@ static void test_pause_resume(void **state)
 	struct fix *f = *state;
 
 	assert_true(req(f, "pause"));
-	assert_string_equal(f->reply, "{\"ok\":true,\"state\":\"paused\"}");
+	assert_memory_equal(f->reply, "{\"ok\":true,\"state\":\"paused\",\"pause_us\":", 39);
 	assert_int_equal(f->vm.pause_count, 1);
 	assert_true(req(f, "pause"));		/* idempotent */
+	assert_string_equal(f->reply, "{\"ok\":true,\"state\":\"paused\"}");
 	assert_int_equal(f->vm.pause_count, 1);
 	assert_true(req(f, "status"));
 	assert_string_equal(f->reply, "{\"ok\":true,\"state\":\"paused\",\"cpus\":2,\"cpu\":[\"operating\",\"stopped\"]}");
