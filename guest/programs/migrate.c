@@ -95,6 +95,39 @@ static u64 gen_sum, read_sum, total_sum;
 static volatile u64 pattern_errors;
 static u64 first_bad_page, first_bad_gen, first_bad_word, first_bad_value;
 
+/*
+ * Storage keys travel too: each page of the area gets its own access key
+ * (1..15, fetch protection off; the PSW key is 0, so nothing is
+ * protected), checked at the end. Reference and change bits move with
+ * every access, so only the access-control bits are compared.
+ */
+static u8 area_key(unsigned long page)
+{
+	return (u8)(((page % 15) + 1) << 4);
+}
+
+static void keys_set(void)
+{
+	for (unsigned long p = 0; p < npages; p++)
+		__asm__ volatile("sske %0,%1" : : "d"((unsigned long)area_key(p)),
+			     "a"((unsigned long)area + p * PAGE_SIZE) : "memory");
+}
+
+static unsigned long keys_bad(void)
+{
+	unsigned long bad = 0;
+
+	for (unsigned long p = 0; p < npages; p++) {
+		unsigned long key = 0;
+
+		__asm__ volatile("iske %0,%1" : "+d"(key)
+			     : "a"((unsigned long)area + p * PAGE_SIZE));
+		if ((key & 0xf0) != area_key(p))
+			bad++;
+	}
+	return bad;
+}
+
 static int cpu_index(u16 addr)
 {
 	struct cpu *c = smp_cpu_by_addr(addr);
@@ -370,6 +403,7 @@ int main(void)
 	struct cpu *self = smp_this_cpu();
 	bool ok = true, pairs_ok = true, ticks_ok = true, tod_ok = true;
 	u64 s, r, t, busy = 0, ec_pending = 0;
+	unsigned long bad_keys;
 	unsigned int i, j;
 
 	n = nr_cpus < TEST_CPUS ? nr_cpus : TEST_CPUS;
@@ -385,6 +419,7 @@ int main(void)
 		return 1;
 	}
 	npages = AREA_SIZE / PAGE_SIZE;
+	keys_set();
 	printf("migrate: cpus=%u seconds=%u area=%luKiB tick=%ums\n", n,
 	       MIGRATE_SECONDS, AREA_SIZE >> 10, TICK_MS);
 
@@ -461,9 +496,13 @@ int main(void)
 	totals(&s, &r, &t);
 	printf("migrate: busy=%lu ec-pending=%lu gen=%lu checksum=0x%016lx\n",
 	       busy, ec_pending, gen, total_sum);
-	ok = ok && pairs_ok && ticks_ok && tod_ok && !pattern_errors;
-	printf("migrate: %s cpus=%u signals=%lu ticks=%lu pattern=%s tod=%s\n",
+	bad_keys = keys_bad();
+	if (bad_keys)
+		printf("migrate: %lu of %lu pages lost their storage key: FAIL\n",
+		       bad_keys, npages);
+	ok = ok && pairs_ok && ticks_ok && tod_ok && !pattern_errors && !bad_keys;
+	printf("migrate: %s cpus=%u signals=%lu ticks=%lu pattern=%s tod=%s keys=%s\n",
 	       ok ? "ok" : "FAIL", n, r, t, pattern_errors ? "FAIL" : "ok",
-	       tod_ok ? "ok" : "FAIL");
+	       tod_ok ? "ok" : "FAIL", bad_keys ? "FAIL" : "ok");
 	return ok ? 0 : 1;
 }
