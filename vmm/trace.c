@@ -530,7 +530,10 @@ static void ioctl_result(char *buf, size_t size, unsigned long req,
 		snprintf(buf, size, " -> fd %d (%s)", fd,
 			 fd_name(fd, name, sizeof(name)));
 	else if (req == KVM_GET_MP_STATE)
-		snprintf(buf, size, " -> %s", trace_mp_state_name(
+		/* s390 answers with the state as the result and leaves the
+		 * struct alone (docs/vmm.md); other arches fill the struct. */
+		snprintf(buf, size, " -> %d (%s)", ret, trace_mp_state_name(
+				   ret > 0 ? (uint32_t)ret :
 				   ((const struct kvm_mp_state *)arg)->mp_state));
 	else
 		snprintf(buf, size, " -> %d", ret);
