@@ -12,7 +12,7 @@ GUEST_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 GUEST_OUT := $(BUILD)/guest
 
 GUEST_PROGRAMS := hello smp timers pgm bench migrate migrate-long irqpend \
-                  heartbeat memtouch
+                  heartbeat memtouch spin
 GUEST_ELFS     := $(GUEST_PROGRAMS:%=$(BUILD)/guest/%.elf)
 
 GUEST_LIB_C := alloc.c console.c exit.c interrupt.c printf.c sclp.c setup.c \
