@@ -12,7 +12,8 @@ GUEST_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 GUEST_OUT := $(BUILD)/guest
 
 GUEST_PROGRAMS := hello smp timers pgm bench migrate migrate-long irqpend \
-                  heartbeat memtouch spin
+                  heartbeat memtouch spin hostile-sclp hostile-sigp hostile-diag \
+                  hostile-pgmloop hostile-oploop
 GUEST_ELFS     := $(GUEST_PROGRAMS:%=$(BUILD)/guest/%.elf)
 
 GUEST_LIB_C := alloc.c console.c exit.c interrupt.c printf.c sclp.c setup.c \
@@ -52,6 +53,11 @@ $(GUEST_OUT)/programs/%.o: $(GUEST_DIR)/programs/%.c $(GUEST_DIR)/guest.mk
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
 
 # Variants: one source, another -D.
+$(GUEST_OUT)/programs/hostile-oploop.o: $(GUEST_DIR)/programs/hostile-pgmloop.c $(GUEST_DIR)/guest.mk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GUESTCC $< (operation loop)")
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -DOPERATION_LOOP -c $< -o $@
+
 $(GUEST_OUT)/programs/migrate-long.o: $(GUEST_DIR)/programs/migrate.c $(GUEST_DIR)/guest.mk
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GUESTCC $< (60 s)")

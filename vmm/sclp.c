@@ -281,8 +281,6 @@ static uint16_t check_sccb(const uint8_t *mem, uint64_t mem_size,
 	*len = get_be16(mem + sccb + H_LENGTH);
 	if (*len < 8)
 		return SCLP_PGM_SPECIFICATION;
-	if (mem_size - sccb < *len)
-		return SCLP_PGM_ADDRESSING;
 	return 0;
 }
 
@@ -290,15 +288,18 @@ static uint16_t check_sccb(const uint8_t *mem, uint64_t mem_size,
  * QEMU's order (sclp_service_call): privileged operation; an SCCB address
  * outside memory (addressing, before the specification checks); in the
  * first 8 KiB, in the prefix area, not 8-byte aligned or from 2 GiB up
- * (specification); header length below 8 (specification); the SCCB's end
- * outside memory (addressing). zvmm then answers CC 2 while busy. The
- * unknown-command and 4 KiB-boundary checks end in response codes.
+ * (specification); header length below 8 (specification). zvmm then
+ * answers CC 2 while busy. The unknown-command and 4 KiB-boundary checks
+ * end in response codes. An SCCB whose end lies past memory is no
+ * exception (measured on QEMU 7.2): QEMU reads and writes back only the
+ * part inside memory, and as memory ends on a page boundary such an SCCB
+ * crosses a page, so it ends in 0x01f0 or 0x0100.
  */
 void sclp_servc(struct sclp *s, uint8_t *mem, uint64_t mem_size,
 		uint64_t sccb, uint32_t command, uint32_t prefix,
 		bool problem_state, struct sclp_result *res)
 {
-	uint16_t len = 0, pgm;
+	uint16_t len = 0, avail, pgm;
 
 	memset(res, 0, sizeof(*res));
 	res->action = SCLP_SET_CC;
@@ -315,14 +316,16 @@ void sclp_servc(struct sclp *s, uint8_t *mem, uint64_t mem_size,
 	}
 
 	/* Work on a copy: other vCPUs may change the SCCB meanwhile. */
-	memcpy(s->work, mem + sccb, len);
+	avail = mem_size - sccb < len ? (uint16_t)(mem_size - sccb) : len;
+	memcpy(s->work, mem + sccb, avail);
+	memset(s->work + avail, 0, len - avail);
 	if (!command_known(command))
 		set_rc(s->work, SCLP_RC_INVALID_COMMAND);
 	else if (!boundary_ok(s, sccb, len, command))
 		set_rc(s->work, SCLP_RC_BOUNDARY_VIOLATION);
 	else
 		execute(s, s->work, command);
-	memcpy(mem + sccb, s->work, len);
+	memcpy(mem + sccb, s->work, avail);
 
 	res->raise = true;
 	res->param = (uint32_t)(sccb & ~3ULL) |

@@ -71,6 +71,18 @@ static void do_start(struct vcpu *dst, void *arg)
 	w->res.cc = SIGP_CC_ACCEPTED;
 }
 
+/*
+ * A SET PREFIX of a stopped CPU sits in its sync registers until the next
+ * KVM_RUN, so KVM_S390_STORE_STATUS stores the old prefix: put the one the
+ * CPU has in the save area at abs (offset 0x118, lowcore 0x1318).
+ */
+static void fix_stored_prefix(struct vcpu *dst, uint64_t abs)
+{
+	if (dst->run->kvm_dirty_regs & KVM_SYNC_PREFIX)
+		put_be32(dst->vm->mem->base + abs + 0x118,
+			 (uint32_t)dst->run->s.regs.prefix);
+}
+
 /* Stop a CPU that is not executing: already stopped, or halted in a
  * disabled wait. */
 static void do_stop_now(struct vcpu *dst, void *arg)
@@ -86,10 +98,14 @@ static void do_stop_now(struct vcpu *dst, void *arg)
 		dst->stopped = true;
 	}
 	pthread_mutex_unlock(&vm->lock);
-	if (w->req.order == SIGP_STOP_STORE_STATUS &&
-	    hv_ioctl(dst->fd, KVM_S390_STORE_STATUS,
-		     KVM_S390_STORE_STATUS_NOADDR) < 0)
-		log_warn("cpu%u: STORE STATUS: %s", dst->id, strerror(errno));
+	if (w->req.order == SIGP_STOP_STORE_STATUS) {
+		if (hv_ioctl(dst->fd, KVM_S390_STORE_STATUS,
+			     KVM_S390_STORE_STATUS_NOADDR) < 0)
+			log_warn("cpu%u: STORE STATUS: %s", dst->id,
+				 strerror(errno));
+		else
+			fix_stored_prefix(dst, 0x1200);
+	}
 	w->res.cc = SIGP_CC_ACCEPTED;
 }
 
@@ -165,6 +181,7 @@ static void do_store_status_at(struct vcpu *dst, void *arg)
 		status(&w->res, SIGP_STAT_INVALID_PARAMETER);
 		return;
 	}
+	fix_stored_prefix(dst, addr);
 	w->res.cc = SIGP_CC_ACCEPTED;
 }
 
@@ -178,6 +195,13 @@ static void do_reset(struct vcpu *dst, void *arg)
 
 	if (hv_ioctl(dst->fd, req, 0) < 0)
 		log_warn("cpu%u: reset: %s", dst->id, strerror(errno));
+	/* The initial reset clears the prefix: drop a SET PREFIX still
+	 * waiting in the sync registers, or the next KVM_RUN revives it. */
+	if (req == KVM_S390_INITIAL_RESET &&
+	    (dst->run->kvm_dirty_regs & KVM_SYNC_PREFIX)) {
+		dst->run->kvm_dirty_regs &= ~(uint64_t)KVM_SYNC_PREFIX;
+		dst->run->s.regs.prefix = 0;
+	}
 	/* A CPU reset leaves the CPU stopped (QEMU s390_cpu_reset). */
 	pthread_mutex_lock(&vm->lock);
 	if (vcpu_set_mp_state(dst, KVM_MP_STATE_STOPPED))

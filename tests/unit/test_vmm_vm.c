@@ -270,6 +270,23 @@ static void test_sigp_stop_start(void **state)
 	assert_int_equal(r.status, SIGP_STAT_INVALID_PARAMETER);
 	r = sigp(vm, 2, SIGP_STORE_STATUS_AT_ADDRESS, 0, 0x30000);
 	assert_int_equal(r.status, SIGP_STAT_INCORRECT_STATE);
+
+	/* A SET PREFIX not yet run with is the prefix that is stored
+	 * (hostile-sigp, as QEMU); an initial reset clears it. */
+	r = sigp(vm, 0, SIGP_SET_PREFIX, 2, 0x40000);
+	assert_int_equal(r.cc, SIGP_CC_ACCEPTED);
+	r = sigp(vm, 0, SIGP_STORE_STATUS_AT_ADDRESS, 2, 0x30000);
+	assert_int_equal(r.cc, SIGP_CC_ACCEPTED);
+	assert_int_equal(get_be32(f->mem.base + 0x30000 + 0x118), 0x40000);
+	r = sigp(vm, 0, SIGP_STOP_STORE_STATUS, 2, 0);
+	assert_int_equal(r.cc, SIGP_CC_ACCEPTED);
+	assert_int_equal(get_be32(f->mem.base + 0x1318), 0x40000);
+	r = sigp(vm, 0, SIGP_INITIAL_CPU_RESET, 2, 0);
+	assert_int_equal(r.cc, SIGP_CC_ACCEPTED);
+	assert_false(c2->run->kvm_dirty_regs & KVM_SYNC_PREFIX);
+	r = sigp(vm, 0, SIGP_STORE_STATUS_AT_ADDRESS, 2, 0x30000);
+	assert_int_equal(r.cc, SIGP_CC_ACCEPTED);
+	assert_int_equal(get_be32(f->mem.base + 0x30000 + 0x118), 0);
 }
 
 static void test_end_disabled_wait(void **state)

@@ -9,6 +9,10 @@
 #   CSMITH_LONG=1000 tests/diff/csmith/csmith.t      1000 more (from
 #       CSMITH_LONG_FROM, default 1000000), failing seeds reported
 #   CSMITH_MARCH="z10 z196"                          compile each for both
+#   CSMITH_ZVMM=10                                   the first 10 programs
+#       also boot as real guests through `zvmm run --accel soft` (vCPU
+#       thread, SCLP console, exit convention): same console as QEMU, and
+#       zvmm's exit status the code of the EXIT line (0 turns it off)
 #
 # A program that does not finish within CSMITH_BUDGET instructions on the
 # interpreter, or CSMITH_TIMEOUT seconds under QEMU, is skipped (csmith
@@ -17,6 +21,8 @@
 BUILD=${BUILD:-build}
 HERE=$(cd "$(dirname "$0")" && pwd)
 RUNELF=$BUILD/tests/diff/runelf/runelf
+ZVMM=${ZVMM:-$BUILD/zvmm}
+ZVMM_N=${CSMITH_ZVMM:-10}
 QEMU=${QEMU:-qemu-system-s390x}
 GUEST_CC=${GUEST_CC:-s390x-linux-gnu-gcc}
 BUDGET=${CSMITH_BUDGET:-300000000}
@@ -42,7 +48,36 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 
+# zvmm_check DESC P: the program P.elf booted by zvmm against QEMU's
+# console P.qemu; one TAP line.
+zvmm_check() {
+	local desc=$1 p=$2 zrc code
+	timeout "$TIMEOUT" "$ZVMM" run --quiet --accel soft "$p.elf" \
+		</dev/null >"$p.zvmm" 2>"$p.zerr"
+	zrc=$?
+	code=$(sed -n 's/^EXIT: STATUS=\([0-9][0-9]*\)$/\1/p' "$p.qemu" | tail -n 1)
+	code=$(( ${code:-0} >> 1 ))
+	if [ "$zrc" -eq 124 ]; then
+		echo "not ok $n - $desc through zvmm run: timed out after ${TIMEOUT}s"
+		failed="$failed $seed/$march/zvmm"
+	elif ! cmp -s "$p.qemu" "$p.zvmm"; then
+		echo "not ok $n - $desc through zvmm run: consoles differ"
+		diff "$p.qemu" "$p.zvmm" | head -10 | sed 's/^/# /'
+		sed 's/^/# /' "$p.zerr" | head -3
+		failed="$failed $seed/$march/zvmm"
+	elif [ "$zrc" -ne "$code" ]; then
+		echo "not ok $n - $desc through zvmm run: exit status $zrc, wanted $code"
+		sed 's/^/# /' "$p.zerr" | head -3
+		failed="$failed $seed/$march/zvmm"
+	else
+		echo "ok $n - $desc through zvmm run: $(grep -m1 '^checksum\|^unexpected' "$p.zvmm"), status $zrc"
+	fi
+}
+[ "$ZVMM_N" -gt 0 ] && [ ! -x "$ZVMM" ] && ZVMM_N=0 &&
+	echo "# $ZVMM not built: no programs through zvmm run"
+
 n=0
+booted=0
 failed=""
 for seed in $seeds; do
 	for march in $MARCH; do
@@ -81,6 +116,11 @@ for seed in $seeds; do
 			diff "$p.qemu" "$p.interp" | head -10 | sed 's/^/# /'
 			sed 's/^/# /' "$p.ierr" | head -3
 			failed="$failed $seed/$march"
+		fi
+		if [ "$booted" -lt "$ZVMM_N" ]; then
+			booted=$((booted + 1))
+			n=$((n + 1))
+			zvmm_check "$desc" "$p"
 		fi
 	done
 done
