@@ -222,21 +222,23 @@ static scmp_filter_ctx filter_build(const char *const *list, unsigned n)
 	return ctx;
 }
 
-/* Read the BPF that libseccomp exports to a pipe into vcpu_prog. The
- * write end is non-blocking: a program beyond the pipe fails, not hangs. */
+/* Read the BPF that libseccomp exports to a pipe into vcpu_prog. Both
+ * ends are non-blocking: a program beyond the pipe fails, not hangs, and
+ * the write end is closed before reading. A program that fills
+ * vcpu_insns is refused (E2BIG), to be safe. */
 static int vcpu_prog_read(scmp_filter_ctx ctx)
 {
 	size_t got = 0;
 	ssize_t n;
 	int p[2], r;
 
-	if (pipe2(p, O_CLOEXEC) < 0 || fcntl(p[1], F_SETFL, O_NONBLOCK) < 0)
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
 		return -errno;
 	r = seccomp_export_bpf(ctx, p[1]);
 	close(p[1]);
 	while (!r && (n = read(p[0], (char *)vcpu_insns + got,
 			      sizeof(vcpu_insns) - got)) != 0) {
-		if (n < 0 && errno != EINTR)
+		if (n < 0)
 			r = -errno;
 		else if (n > 0)
 			got += (size_t)n;
@@ -305,9 +307,11 @@ int seccomp_vcpu_enter(unsigned id)
 		return 0;
 	/* No new privileges is inherited from the main thread's load. */
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &vcpu_prog) < 0) {
+		int r = -errno;
+
 		log_error("cpu%u: seccomp: loading the vCPU filter: %s", id,
-			  strerror(errno));
-		return -errno;
+			  strerror(-r));
+		return r;
 	}
 	if (debug_vcpu_syscall && id == 0) {
 		/* The test hook: main may call socket(), a vCPU may not. */
