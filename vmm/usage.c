@@ -32,10 +32,10 @@ void usage_print(FILE *out)
 "                        soft: softkvm only               [machine] accel\n"
 "      --control PATH    serve the control socket at PATH (mode 0600; see\n"
 "                        zvmm ctl)                        [control] socket\n"
-"      --seccomp MODE    the syscall allow-list: auto (default: on, only a\n"
-"                        warning where the kernel has none), on (refuse to\n"
-"                        run without it), off (for debugging)\n"
-"                                                       [machine] seccomp\n"
+"      --seccomp MODE    the syscall allow-lists (main thread, vCPU\n"
+"                        threads): auto (default) or on: refuse to run\n"
+"                        where the kernel has no seccomp; off: none, for\n"
+"                        debugging only, with a warning [machine] seccomp\n"
 "      --incoming URI    take the VM from a migration stream on unix:PATH,\n"
 "                        tcp:HOST:PORT or file:PATH (a snapshot) instead\n"
 "                        of a kernel; 65 if the stream is refused\n"
@@ -61,6 +61,6 @@ void usage_print(FILE *out)
 "70 internal error or hypervisor failure, 71 host resource failure,\n"
 "76 the guest crashed (disabled wait at a non-exit address, interruption\n"
 "loop); 0 after `zvmm ctl quit`. Killed by SIGSYS: a syscall outside the\n"
-"seccomp allow-list (named on stderr).\n",
+"seccomp allow-lists (named on stderr).\n",
 		ZVMM_MAX_CPUS, ZVMM_NAME_MAX);
 }

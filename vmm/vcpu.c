@@ -10,6 +10,7 @@
 
 #include "hv.h"
 #include "log.h"
+#include "seccomp-filter.h"
 #include "status.h"
 #include "trace.h"
 #include "vm.h"
@@ -177,6 +178,10 @@ void *vcpu_thread(void *arg)
 	sigemptyset(&kick);
 	sigaddset(&kick, SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+	/* This thread's own, narrower allow-list, before the guest runs:
+	 * the guest never runs on a vCPU thread without it. */
+	if (seccomp_vcpu_enter(cpu->id))
+		vm_end(vm, ZVMM_EXIT_UNAVAILABLE);
 
 	for (;;) {
 		/* Cleared before the checks: a later kick sets it again. */

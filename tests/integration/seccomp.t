@@ -1,9 +1,13 @@
 #!/bin/bash
-# seccomp: oracle guests boot with the allow-list on and print what they
+# seccomp: oracle guests boot with the allow-lists on and print what they
 # print under QEMU; a running zvmm (a looping guest held by the control
-# socket) is in filter mode 2 on every thread; --seccomp off really is
-# off; bad values are refused. That a refused syscall kills zvmm with its
-# number is tests/unit/test_seccomp.c (the filter in a forked child).
+# socket) is in filter mode 2 on every thread, one filter on the main
+# thread and two (the vCPU list stacked) on each vCPU thread; the test
+# hook ZVMM_DEBUG_VCPU_SYSCALL=1 makes cpu0 call socket(), which the main
+# thread may (migration) but a vCPU thread may not: zvmm dies of SIGSYS
+# naming it; --seccomp off really is off and says so even under --quiet;
+# bad values are refused. tests/unit/test_seccomp.c has the lists in
+# forked children.
 #   BUILD=build tests/integration/seccomp.t
 . "$(dirname "$0")/tap.sh"
 
@@ -70,11 +74,27 @@ stop_loop() {
 	return $rc
 }
 
+# filters: "main:N" and each vCPU thread's "N" (Seccomp_filters:), sorted.
+filters() {
+	local t n
+	for t in /proc/"$pid"/task/*; do
+		n=$(awk '$1 == "Seccomp_filters:" { print $2 }' "$t/status" 2>/dev/null)
+		if [ "${t##*/}" = "$pid" ]; then echo "main:$n"; else echo "$n"; fi
+	done | sort | tr '\n' ' '
+}
+
 start_loop
 m=$(modes)
 threads=$(find /proc/"$pid"/task -mindepth 1 -maxdepth 1 | wc -l)
 [ "$m" = "2 " ] && [ "$threads" -ge 3 ]
 tap_ok $? "a running zvmm: Seccomp: 2 on all $threads threads (got '$m')"
+if grep -q '^Seccomp_filters:' /proc/self/status; then
+	f=$(filters)
+	[ "$f" = "2 2 main:1 " ]
+	tap_ok $? "one filter on the main thread, two on each vCPU thread (got '$f')"
+else
+	tap_ok 0 "# SKIP the kernel has no Seccomp_filters: field"
+fi
 expect 0 '"state":"paused"' "pause under seccomp" -- "$ZVMM" ctl "$sock" pause
 expect 0 '"state":"running"' "resume under seccomp" -- "$ZVMM" ctl "$sock" resume
 stop_loop
@@ -88,6 +108,26 @@ m=$(modes)
 tap_ok $? "--seccomp off: Seccomp: 0 (got '$m')"
 stop_loop
 tap_ok $? "quit with --seccomp off"
+grep -q "WARNING: seccomp is OFF" "$TAP_TMP/loop.out"
+tap_ok $? "--seccomp off says so, even with --quiet"
+
+# The hook: cpu0 calls socket() right after its filter, before the guest.
+# No core file (SIGSYS dumps one where the limit allows), and no "Bad
+# system call" from bash.
+hook=$TAP_TMP/hook
+{ (ulimit -c 0; ZVMM_DEBUG_VCPU_SYSCALL=1 exec "$ZVMM" run --accel soft --cpus 2 \
+	"$BUILD/guest/hello.elf" </dev/null >"$hook.out" 2>"$hook.err"); } 2>/dev/null
+rc=$?
+[ "$rc" -eq 159 ]
+tap_ok $? "ZVMM_DEBUG_VCPU_SYSCALL=1: zvmm is killed by SIGSYS (shell status $rc)"
+grep -Eqx "zvmm: seccomp: refused syscall [0-9]+ \(socket\) on cpu0; killing zvmm" "$hook.err"
+tap_ok $? "the message names the syscall (socket) and the vCPU"
+[ "$rc" -eq 159 ] || { echo "exit $rc"; cat "$hook.err"; } | tap_diag
+[ ! -s "$hook.out" ]
+tap_ok $? "the guest never ran"
+(ZVMM_DEBUG_VCPU_SYSCALL=1 exec "$ZVMM" run --quiet --accel soft --seccomp off \
+	"$BUILD/guest/hello.elf" </dev/null >"$hook.out" 2>"$hook.err")
+tap_ok $? "the hook does nothing with --seccomp off: hello runs"
 
 expect 64 "--seccomp: 'maybe' is not one of auto, on, off" "--seccomp maybe is refused" \
 	-- "$ZVMM" run --seccomp maybe "$BUILD/guest/hello.elf"

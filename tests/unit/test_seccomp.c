@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * The seccomp allow-list of zvmm run, installed in a forked child: what
+ * The seccomp allow-lists of zvmm run, installed in a forked child: what
  * zvmm does after bring-up still works (threads, futexes, pipes, memory,
- * kicks), and a syscall zvmm never needs (listen, execve, kill)
- * kills the child by SIGSYS with the syscall's number on stderr. Skipped
- * where the kernel has no seccomp (qemu-user). Links with -lseccomp.
+ * kicks), and a syscall zvmm never needs (listen, execve, kill) kills the
+ * child by SIGSYS with the syscall's number and name on stderr. A thread
+ * that entered the vCPU list may still do what a vCPU does, but socket()
+ * (fine on the main thread) kills the child, blaming that vCPU; the main
+ * thread keeps its own list. Skipped where the kernel has no seccomp
+ * (qemu-user). Links with -lseccomp.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +27,10 @@
 #include "log.h"
 #include "seccomp-filter.h"
 
-enum { DO_NOTHING, DO_ZVMM_THINGS, DO_LISTEN, DO_EXECVE, DO_KILL };
+enum {
+	DO_NOTHING, DO_ZVMM_THINGS, DO_LISTEN, DO_EXECVE, DO_KILL,
+	DO_VCPU_THINGS, DO_VCPU_SOCKET, DO_VCPU_HOOK,
+};
 
 static void *thread_fn(void *arg)
 {
@@ -55,6 +61,48 @@ static void zvmm_things(void)
 		_exit(13);
 }
 
+/* A vCPU thread's life: its filter, then what a vCPU does (memory, a
+ * futex, a write, a kick to itself), then `arg`'s extra: a socket. */
+static void *vcpu_fn(void *arg)
+{
+	int what = (int)(long)arg;
+	void *m;
+
+	if (seccomp_vcpu_enter(what == DO_VCPU_HOOK ? 0 : 3))
+		return (void *)1L;
+	m = mmap(NULL, 1 << 16, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED || munmap(m, 1 << 16))
+		return (void *)2L;
+	free(malloc(100000));
+	if (write(STDERR_FILENO, "", 0) != 0 ||
+	    pthread_kill(pthread_self(), SIGUSR1))
+		return (void *)3L;
+	if (what == DO_VCPU_SOCKET)
+		socket(AF_UNIX, SOCK_STREAM, 0);
+	return NULL;
+}
+
+/* A vCPU thread in the child; after it, the main thread's list still
+ * allows a socket. */
+static void vcpu_things(int what)
+{
+	pthread_t t;
+	void *ret;
+	int fd;
+
+	signal(SIGUSR1, SIG_IGN);
+	if (pthread_create(&t, NULL, vcpu_fn, (void *)(long)what) ||
+	    pthread_join(t, &ret))
+		_exit(20);
+	if (ret)
+		_exit(20 + (int)(long)ret);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0)
+		_exit(25);
+	close(fd);
+}
+
 /* Fork a child that installs the filter and does `what`; its wait
  * status, its stderr in err. -1: no seccomp here. */
 static int child(int what, char *err, size_t len)
@@ -69,6 +117,8 @@ static int child(int what, char *err, size_t len)
 	if (pid == 0) {
 		dup2(p[1], STDERR_FILENO);
 		close(p[0]);
+		if (what == DO_VCPU_HOOK)
+			setenv("ZVMM_DEBUG_VCPU_SYSCALL", "1", 1);
 		r = seccomp_install();
 
 		if (r == 1)
@@ -92,6 +142,11 @@ static int child(int what, char *err, size_t len)
 		case DO_KILL:
 			syscall(SYS_kill, 1, 0);	/* kill is not allowed */
 			break;
+		case DO_VCPU_THINGS:
+		case DO_VCPU_SOCKET:
+		case DO_VCPU_HOOK:
+			vcpu_things(what);
+			break;
 		}
 		_exit(0);
 	}
@@ -105,23 +160,30 @@ static int child(int what, char *err, size_t len)
 	return status;
 }
 
-static void test_allowed(void **state)
+/* The child does `what` and exits 0, silent. */
+static void expect_fine(int what)
 {
 	char err[512];
 	int st;
 
-	(void)state;
-	st = child(DO_ZVMM_THINGS, err, sizeof(err));
+	st = child(what, err, sizeof(err));
 	if (st == -1)
 		skip();
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		fail_msg("child status 0x%x, stderr: %s", st, err);
 	assert_string_equal(err, "");
 }
 
-static void expect_killed(int what, long nr)
+static void test_allowed(void **state)
 {
-	char err[512], want[64];
+	(void)state;
+	expect_fine(DO_ZVMM_THINGS);
+}
+
+static void expect_killed(int what, long nr, const char *name,
+			  const char *where)
+{
+	char err[512], want[128];
 	int st;
 
 	st = child(what, err, sizeof(err));
@@ -130,27 +192,47 @@ static void expect_killed(int what, long nr)
 	if (!WIFSIGNALED(st))
 		fail_msg("child status 0x%x, stderr: %s", st, err);
 	assert_int_equal(WTERMSIG(st), SIGSYS);
-	snprintf(want, sizeof(want), "zvmm: seccomp: refused syscall %ld ", nr);
-	if (!strstr(err, want))
-		fail_msg("stderr '%s' lacks '%s'", err, want);
+	snprintf(want, sizeof(want),
+		 "zvmm: seccomp: refused syscall %ld (%s) on %s; killing zvmm\n",
+		 nr, name, where);
+	if (strcmp(err, want))
+		fail_msg("stderr '%s', not '%s'", err, want);
 }
 
 static void test_listen_killed(void **state)
 {
 	(void)state;
-	expect_killed(DO_LISTEN, SYS_listen);
+	expect_killed(DO_LISTEN, SYS_listen, "listen", "the main thread");
 }
 
 static void test_execve_killed(void **state)
 {
 	(void)state;
-	expect_killed(DO_EXECVE, SYS_execve);
+	expect_killed(DO_EXECVE, SYS_execve, "execve", "the main thread");
 }
 
 static void test_kill_killed(void **state)
 {
 	(void)state;
-	expect_killed(DO_KILL, SYS_kill);
+	expect_killed(DO_KILL, SYS_kill, "kill", "the main thread");
+}
+
+static void test_vcpu_allowed(void **state)
+{
+	(void)state;
+	expect_fine(DO_VCPU_THINGS);
+}
+
+static void test_vcpu_socket_killed(void **state)
+{
+	(void)state;
+	expect_killed(DO_VCPU_SOCKET, SYS_socket, "socket", "cpu3");
+}
+
+static void test_vcpu_hook(void **state)
+{
+	(void)state;
+	expect_killed(DO_VCPU_HOOK, SYS_socket, "socket", "cpu0");
 }
 
 static void test_modes(void **state)
@@ -160,7 +242,9 @@ static void test_modes(void **state)
 	assert_int_equal(seccomp_parse_mode("off"), SECCOMP_OFF);
 	assert_int_equal(seccomp_parse_mode("auto"), SECCOMP_AUTO);
 	assert_int_equal(seccomp_parse_mode("maybe"), -1);
-	assert_true(seccomp_allowed_count() > 20);
+	assert_true(seccomp_main_count() > 20);
+	assert_true(seccomp_vcpu_count() > 10);
+	assert_true(seccomp_vcpu_count() < seccomp_main_count());
 }
 
 /* A child that installs the filter and exits 99 without seccomp. */
@@ -184,6 +268,9 @@ int main(void)
 		cmocka_unit_test(test_listen_killed),
 		cmocka_unit_test(test_execve_killed),
 		cmocka_unit_test(test_kill_killed),
+		cmocka_unit_test(test_vcpu_allowed),
+		cmocka_unit_test(test_vcpu_socket_killed),
+		cmocka_unit_test(test_vcpu_hook),
 	};
 
 	log_set_quiet(true);
