@@ -50,7 +50,12 @@ chain() {
 	local last_pid=${from}_pid
 	wait_exit "${!last_pid}" 90
 	rc=$?
-	grep -q "^migrate: ok cpus=$cpus" "$TAP_TMP/$from.out"
+	# The verdict is printed by whichever process ran the guest's last
+	# second: normally the last peer, the one before if the guest ended
+	# just as it moved (a busy host, 16 vCPUs).
+	cat "$TAP_TMP"/vm*.out >"$TAP_TMP/all.out"
+	grep -q "^migrate: ok cpus=$cpus" "$TAP_TMP/all.out" &&
+		! grep -q "FAIL" "$TAP_TMP/all.out"
 	local ok=$?
 	[ "$rc" -eq 0 ] && [ "$ok" -eq 0 ]
 	tap_ok $? "migrate: the guest passes its checks after $what (exit $rc)"
@@ -68,9 +73,11 @@ chain tcp 4 2
 # Interrupts surely pending at the cut: irqpend masks them on every CPU,
 # says so, and checks after the move that each arrived exactly once.
 for cpus in 1 2; do
+	# The peer first: the guest holds its interrupts pending for 3 s of
+	# TOD only, and a busy host must not eat that window.
+	start_peer dst "unix:$TAP_TMP/irq.sock"
 	start_vm src --cpus "$cpus" "$GUEST/irqpend.elf"
 	wait_for "$TAP_TMP/src.out" "^irqpend: pending" 20
-	start_peer dst "unix:$TAP_TMP/irq.sock"
 	migrate src "unix:$TAP_TMP/irq.sock"
 	tap_ok $? "irqpend ($cpus CPU): migrated while interrupts are pending"
 	local_n=$(json_num "$TAP_TMP/src.mig" irqs_local)
