@@ -352,9 +352,12 @@ int vcpu_handle_exit(struct vcpu *cpu)
 			    "external interruption loop (intercept 0x14)");
 		return -EIO;
 	case 0x2c:
-		/* Opcode 0 or an operation-exception loop (QEMU: inject). */
-		vcpu_program_int(cpu, 0x01);
-		return 0;
+		/* Without USER_INSTR0 (not enabled here) the hypervisor hands
+		 * over an operation exception only when its program-new PSW
+		 * leads straight back to it: a loop the guest cannot leave. */
+		guest_fatal(cpu, ZVMM_EXIT_GUEST_CRASH,
+			    "operation-exception loop (intercept 0x2c): the program-new PSW leads back to the failing instruction");
+		return -EIO;
 	default:
 		snprintf(what, sizeof(what),
 			 "unknown intercept code 0x%02x (ipa 0x%04x ipb 0x%08x)",

@@ -12,6 +12,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "bswap.h"
 #include "softkvm/run.h"
 
 /* ------------------------------------------------------------------------ */
@@ -236,6 +237,7 @@ static int cpu_get(struct sk_vcpu *v)
 	c->c.tod_set = tod_set;
 	c->c.tod_opaque = v;
 	c->c.cpu_addr = (uint16_t)v->id;
+	c->c.icpt_operation = true;	/* the kernel's handle_operexc */
 	sk_cpu_model_apply(v->vm, &c->c);
 	pthread_mutex_lock(&v->lock);
 	v->cpu = c;
@@ -485,6 +487,41 @@ static bool kicked(struct sk_vcpu *v)
 	return __atomic_load_n(&v->run->immediate_exit, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * An operation exception, as the kernel's handle_operexc() treats it:
+ * opcode 0 goes to user space when it asked (USER_INSTR0); a program-new
+ * PSW within 6 bytes before the failing PSW (same DAT and address space,
+ * not a wait PSW, not problem state) would loop for ever, so it goes to
+ * user space too (icptcode 0x2c); anything else is delivered.
+ */
+static int handle_operexc(struct sk_vcpu *v)
+{
+	struct s390_cpu *c = &v->cpu->c;
+	uint64_t abs = s390_real_to_abs(c->prefix, LC_PGM_NEW);
+	const uint8_t *lc = abs + 16 <= c->mem->size ? c->mem->ram + abs : NULL;
+	uint64_t nmask, naddr;
+
+	if (c->icpt.ipa == 0 && v->vm->user_instr0)
+		goto out;
+	if (lc) {
+		nmask = get_be64(lc);
+		naddr = get_be64(lc + 8);
+		if (c->psw_addr - naddr <= 6 && !(nmask & PSW_MASK_WAIT) &&
+		    !(c->psw_mask & PSW_MASK_PSTATE) &&
+		    (nmask & PSW_MASK_ASC) == (c->psw_mask & PSW_MASK_ASC) &&
+		    (nmask & PSW_MASK_DAT) == (c->psw_mask & PSW_MASK_DAT))
+			goto out;
+	}
+	if (s390_cpu_program_irq(c, PGM_OPERATION, c->icpt.ilen))
+		return SK_CONTINUE;
+	/* The program-new PSW is invalid: the kernel's 0x08 intercept. */
+	sk_exit_sieic(v, 0x08, 0, 0);
+	return SK_EXIT;
+out:
+	sk_exit_sieic(v, 0x2c, c->icpt.ipa, c->icpt.ipb);
+	return SK_EXIT;
+}
+
 /* The loop: SK_EXIT with kvm_run's exit filled in, or -errno. */
 static int run_loop(struct sk_vcpu *v)
 {
@@ -527,6 +564,11 @@ static int run_loop(struct sk_vcpu *v)
 			 * program-new PSW: icptcode 0x08 to user space. */
 			sk_exit_sieic(v, 0x08, 0, 0);
 			return SK_EXIT;
+		case S390_EV_OPEREXC:
+			r = handle_operexc(v);
+			if (r != SK_CONTINUE)
+				return r;
+			break;
 		case S390_EV_DAT:
 			return -EOPNOTSUPP;
 		}

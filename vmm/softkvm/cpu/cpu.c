@@ -205,12 +205,15 @@ enum s390_event s390_deliver_pgm(struct s390_cpu *cpu)
 	return S390_EV_BUDGET; /* = carry on */
 }
 
-void s390_cpu_program_irq(struct s390_cpu *cpu, uint16_t code, unsigned ilen)
+bool s390_cpu_program_irq(struct s390_cpu *cpu, uint16_t code, unsigned ilen)
 {
+	enum s390_event ev;
+
 	cpu->pgm_code = code;
 	cpu->pgm_ilc = (uint8_t)ilen;
 	cpu->pgm_old_addr = cpu->psw_addr;
 	cc_from_psw(cpu);
-	s390_deliver_pgm(cpu);
+	ev = s390_deliver_pgm(cpu);
 	cc_to_psw(cpu);
+	return ev == S390_EV_BUDGET;
 }

@@ -91,6 +91,9 @@ enum s390_event {
 	S390_EV_IRQ_WINDOW,    /* PSW/CR0/CR6 may have enabled an interrupt */
 	S390_EV_DAT,           /* PSW asks for DAT: not supported yet */
 	S390_EV_PGM_LOOP,      /* program-new PSW is invalid (interrupt loop) */
+	S390_EV_OPEREXC,       /* operation exception, not delivered: cpu->icpt
+				* holds the instruction, the PSW points past it
+				* (only with icpt_operation set) */
 	S390_EV_STOPPED,       /* cpu->kick was set */
 };
 
@@ -170,6 +173,9 @@ struct s390_cpu {
 	struct s390_mem *mem;
 	volatile int kick;   /* set from another thread: run() returns STOPPED */
 	struct s390_icpt icpt;
+	/* Hand operation exceptions to the caller (S390_EV_OPEREXC) instead
+	 * of delivering them, as SIE does with ICTL_OPEREXC. */
+	bool icpt_operation;
 
 	/* --- private to the interpreter --- */
 	uint32_t cc_op;
@@ -229,7 +235,9 @@ void s390_mem_touched(struct s390_cpu *cpu, uint64_t abs, uint64_t len);
 /* Deliver a program interruption as the architecture does (for softkvm's
  * own intercept handlers: e.g. a bad SCCB address). ilen is the ILC to
  * store; the PSW must already point past the instruction. */
-void s390_cpu_program_irq(struct s390_cpu *cpu, uint16_t code, unsigned ilen);
+/* Deliver a program interruption now; false when the program-new PSW
+ * it loaded is invalid (an interruption loop). */
+bool s390_cpu_program_irq(struct s390_cpu *cpu, uint16_t code, unsigned ilen);
 /* Store the current PSW at old, load a new one from new (real addresses). */
 void s390_cpu_psw_swap(struct s390_cpu *cpu, uint32_t old, uint32_t new_);
 

@@ -1890,6 +1890,26 @@ static const struct s390_insn *fetch_slow(struct s390_cpu *cpu, uint64_t addr,
 	return &cpu->icache[idx];
 }
 
+/* The instruction of a pending operation exception into cpu->icpt, the
+ * PSW past it (suppression); false if it cannot be read back. */
+static bool operation_icpt(struct s390_cpu *cpu)
+{
+	uint64_t abs = s390_real_to_abs(cpu->prefix, cpu->cur_addr);
+	unsigned ilen = cpu->pgm_ilc;
+	const uint8_t *p;
+
+	if (!ilen || abs + ilen > cpu->mem->size)
+		return false;
+	p = cpu->mem->ram + abs;
+	cpu->icpt.ipa = get_be16(p);
+	cpu->icpt.ipb = ilen >= 4 ? (uint32_t)get_be16(p + 2) << 16 : 0;
+	if (ilen == 6)
+		cpu->icpt.ipb |= get_be16(p + 4);
+	cpu->icpt.ilen = (uint8_t)ilen;
+	cpu->psw_addr = cpu->pgm_old_addr;
+	return true;
+}
+
 enum s390_event s390_cpu_run(struct s390_cpu *cpu, int64_t budget)
 {
 	jmp_buf jb;
@@ -1899,6 +1919,11 @@ enum s390_event s390_cpu_run(struct s390_cpu *cpu, int64_t budget)
 	cpu->budget = budget;
 	cpu->exc = &jb;
 	if (setjmp(jb)) {
+		if (cpu->pgm_code == PGM_OPERATION && cpu->icpt_operation &&
+		    operation_icpt(cpu)) {
+			ev = S390_EV_OPEREXC;
+			goto leave;
+		}
 		ev = s390_deliver_pgm(cpu);
 		if (ev != S390_EV_BUDGET)
 			goto leave;
