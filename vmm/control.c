@@ -19,43 +19,20 @@
 #include "control.h"
 #include "log.h"
 #include "migrate.h"
+#include "unix-path.h"
 #include "vm.h"
-
-static int make_addr(struct sockaddr_un *sa, const char *path)
-{
-	memset(sa, 0, sizeof(*sa));
-	sa->sun_family = AF_UNIX;
-	if (!*path || strlen(path) >= sizeof(sa->sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sa->sun_path, path, strlen(path) + 1);
-	return 0;
-}
 
 /* An existing socket at the path: in use (refused) or stale (removed). */
 static int control_check_path(const struct sockaddr_un *sa)
 {
-	struct stat st;
-	int fd, r;
+	int r = unix_claim_path(sa);
 
-	if (lstat(sa->sun_path, &st) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISSOCK(st.st_mode)) {
+	if (r == -EEXIST)
 		log_error("--control %s: exists and is not a socket", sa->sun_path);
-		return -EEXIST;
-	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	r = connect(fd, (const struct sockaddr *)sa, sizeof(*sa));
-	close(fd);
-	if (r == 0) {
+	else if (r == -EADDRINUSE)
 		log_error("--control %s: another process serves this socket",
 			  sa->sun_path);
-		return -EADDRINUSE;
-	}
-	if (unlink(sa->sun_path) < 0 && errno != ENOENT)
-		return -errno;
-	return 0;
+	return r;
 }
 
 int control_open(struct control *c, const char *path)
@@ -66,7 +43,7 @@ int control_open(struct control *c, const char *path)
 
 	memset(c, 0, sizeof(*c));
 	c->listen_fd = c->client_fd = -1;
-	if (make_addr(&sa, path)) {
+	if (unix_sockaddr(&sa, path)) {
 		log_error("--control %s: path too long", path);
 		return -ENAMETOOLONG;
 	}

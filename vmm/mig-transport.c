@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "mig-transport.h"
+#include "unix-path.h"
 
 __attribute__((format(printf, 3, 4)))
 static int uri_error(char *err, size_t errlen, const char *fmt, ...)
@@ -183,22 +184,12 @@ static int new_socket(int family, int type, int protocol)
 	return fd;
 }
 
-static int unix_addr(struct sockaddr_un *sa, const char *path)
-{
-	memset(sa, 0, sizeof(*sa));
-	sa->sun_family = AF_UNIX;
-	if (!*path || strlen(path) >= sizeof(sa->sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sa->sun_path, path, strlen(path) + 1);
-	return 0;
-}
-
 static int connect_unix(const char *path, uint64_t deadline_ns)
 {
 	struct sockaddr_un sa;
 	int fd, r;
 
-	r = unix_addr(&sa, path);
+	r = unix_sockaddr(&sa, path);
 	if (r)
 		return r;
 	fd = new_socket(AF_UNIX, SOCK_STREAM, 0);
@@ -300,36 +291,14 @@ int mig_connect(const struct mig_uri *u, int timeout_ms)
 	return -EINVAL;
 }
 
-/* An existing socket file: in use (refused) or stale (removed). */
-static int unix_check_path(const struct sockaddr_un *sa)
-{
-	struct stat st;
-	int fd, r;
-
-	if (lstat(sa->sun_path, &st) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISSOCK(st.st_mode))
-		return -EEXIST;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	r = connect(fd, (const struct sockaddr *)sa, sizeof(*sa));
-	close(fd);
-	if (r == 0)
-		return -EADDRINUSE;
-	if (unlink(sa->sun_path) < 0 && errno != ENOENT)
-		return -errno;
-	return 0;
-}
-
 static int listen_unix(const char *path)
 {
 	struct sockaddr_un sa;
 	int fd, r;
 
-	r = unix_addr(&sa, path);
+	r = unix_sockaddr(&sa, path);
 	if (!r)
-		r = unix_check_path(&sa);
+		r = unix_claim_path(&sa);
 	if (r)
 		return r;
 	fd = new_socket(AF_UNIX, SOCK_STREAM, 0);

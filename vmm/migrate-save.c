@@ -22,7 +22,8 @@
 #include "vm.h"
 
 #define PAGE		MIG_PAGE_SIZE
-#define RUN_PAGES	256		/* pages per MEMORY section: 1 MiB stays in cache from the CRC to the send */
+/* Pages per MEMORY section: 1 MiB stays in cache from the CRC to the send. */
+#define RUN_PAGES	256
 #define IO_TIMEOUT_MS	10000		/* no progress for this long: fail */
 #define READY_TIMEOUT_MS 30000
 #define ACCEPT_TIMEOUT_MS 60000
