@@ -158,6 +158,11 @@ void s390_decode(const uint8_t *p, struct s390_insn *in)
 		in->b2 = p[4] >> 4;
 		in->d2 = disp12(p + 4);
 		break;
+	case F_RIEa:   /* compare immediate and trap: R1, I2, M3 */
+		in->r1 = (uint8_t)hi1;
+		in->i2 = (int16_t)get_be16(p + 2);
+		in->m3 = p[4] >> 4;
+		break;
 	case F_RIEb:
 		in->r1 = (uint8_t)hi1;
 		in->r2 = (uint8_t)lo1;

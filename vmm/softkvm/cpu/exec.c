@@ -1835,6 +1835,25 @@ slow:
 		NEXT;
 	}
 
+	/* ---- in exec-ext.c ---- */
+	case OP_MVCLE: lbl_MVCLE: cc_const(cpu, s390_mvcle(cpu, in, 1)); NEXT;
+	case OP_MVCLU: lbl_MVCLU: cc_const(cpu, s390_mvcle(cpu, in, 2)); NEXT;
+	case OP_CLCLE: lbl_CLCLE: cc_const(cpu, s390_clcle(cpu, in, 1)); NEXT;
+	case OP_CLCLU: lbl_CLCLU: cc_const(cpu, s390_clcle(cpu, in, 2)); NEXT;
+	case OP_CDSG: lbl_CDSG: s390_cdsg(cpu, in); NEXT;
+	case OP_CRT: lbl_CRT: s390_cmp_trap(cpu, in); NEXT;
+	case OP_CGRT: lbl_CGRT: s390_cmp_trap(cpu, in); NEXT;
+	case OP_CLRT: lbl_CLRT: s390_cmp_trap(cpu, in); NEXT;
+	case OP_CLGRT: lbl_CLGRT: s390_cmp_trap(cpu, in); NEXT;
+	case OP_CIT: lbl_CIT: s390_cmp_trap(cpu, in); NEXT;
+	case OP_CGIT: lbl_CGIT: s390_cmp_trap(cpu, in); NEXT;
+	case OP_CLFIT: lbl_CLFIT: s390_cmp_trap(cpu, in); NEXT;
+	case OP_CLGIT: lbl_CLGIT: s390_cmp_trap(cpu, in); NEXT;
+	case OP_IPK: lbl_IPK: s390_ipk(cpu); NEXT;
+	case OP_SPKA: lbl_SPKA: s390_spka(cpu, in); NEXT;
+	case OP_TRTR: lbl_TRTR: s390_trtr(cpu, in); NEXT;
+	case OP_TRE: lbl_TRE: cc_const(cpu, s390_tre(cpu, in)); NEXT;
+
 	/* ---- handed to softkvm ---- */
 	case OP_DIAG: lbl_DIAG: case OP_SIGP: lbl_SIGP: case OP_SERVC: lbl_SERVC: case OP_STSI: lbl_STSI:
 	case OP_CSCH: lbl_CSCH: case OP_HSCH: lbl_HSCH: case OP_MSCH: lbl_MSCH: case OP_SSCH: lbl_SSCH: case OP_STSCH: lbl_STSCH:

@@ -25,7 +25,7 @@ enum s390_op {
 enum s390_fmt {
 	F_NONE, F_E, F_I, F_RR, F_RRE, F_RRF, F_RX, F_RXY, F_RS, F_RSY, F_RSI,
 	F_RI, F_RIL, F_SI, F_SIY, F_SIL, F_S, F_S1, F_SS, F_SSE, F_RIEb, F_RIEc,
-	F_RIEd, F_RIEf, F_RRS, F_RIS,
+	F_RIEd, F_RIEf, F_RRS, F_RIS, F_RIEa,
 };
 
 /*
@@ -160,6 +160,16 @@ static inline void st64(struct s390_cpu *cpu, uint64_t la, uint64_t v)
 	else
 		s390_st_slow(cpu, la, v, 8);
 }
+
+/* --- handlers kept outside run_loop() (exec-ext.c) --- */
+unsigned s390_mvcle(struct s390_cpu *cpu, const struct s390_insn *in, unsigned wsize);
+unsigned s390_clcle(struct s390_cpu *cpu, const struct s390_insn *in, unsigned wsize);
+void s390_cdsg(struct s390_cpu *cpu, const struct s390_insn *in);
+void s390_cmp_trap(struct s390_cpu *cpu, const struct s390_insn *in);
+void s390_ipk(struct s390_cpu *cpu);
+void s390_spka(struct s390_cpu *cpu, const struct s390_insn *in);
+void s390_trtr(struct s390_cpu *cpu, const struct s390_insn *in);
+unsigned s390_tre(struct s390_cpu *cpu, const struct s390_insn *in);
 
 /* --- lazy condition code ---
  * Instructions record how the CC is to be computed (cc_op and up to two

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Instruction handlers that live outside run_loop(): the long moves and
+ * compares that stop after a CPU-determined amount (MVCLE, CLCLE, MVCLU,
+ * CLCLU), COMPARE DOUBLE AND SWAP (CDSG), compare and trap, the PSW-key
+ * instructions (IPK, SPKA), TRANSLATE AND TEST REVERSE and TRANSLATE
+ * EXTENDED. run_loop() has one line per instruction that calls them; they
+ * see the decoded fields, raise exceptions with s390_pgm() and set the
+ * condition code like any handler.
+ */
+#include "softkvm/cpu/internal.h"
+
+#define R(n) (cpu->gpr[n])
+
+/* CR0 bit 36: extraction-authority control (IPK in problem state) */
+#define CR0_EXTRACT_AUTH 0x0000000008000000ULL
+#define CR0_AFP_REG      0x0000000000040000ULL
+
+/*
+ * Bytes the long instructions handle in one execution before they end
+ * with CC 3 (the architecture's CPU-determined amount). The same figures
+ * as QEMU's, so that the differential test can compare the registers
+ * after a partial execution: moves stop at a page boundary of either
+ * operand, compares after 8 KiB (4 KiB for the two-byte form), TRE
+ * after 8 KiB.
+ */
+#define CLCLE_CHUNK 0x2000
+#define CLCLU_CHUNK 0x1000
+#define TRE_CHUNK   0x2000
+
+static inline uint64_t am_of(const struct s390_cpu *cpu)
+{
+	return amode_mask(cpu->psw_mask);
+}
+
+static inline _Noreturn void spec_exc(struct s390_cpu *cpu)
+{
+	s390_pgm(cpu, PGM_SPECIFICATION);
+}
+
+/* B2 + D2 (+ X2) of the decoded instruction, wrapped to the addressing mode */
+static uint64_t addr2(const struct s390_cpu *cpu, const struct s390_insn *in)
+{
+	uint64_t a = (uint64_t)(int64_t)in->d2;
+
+	if (in->x2)
+		a += cpu->gpr[in->x2];
+	if (in->b2)
+		a += cpu->gpr[in->b2];
+	return a & am_of(cpu);
+}
+
+static uint64_t addr1(const struct s390_cpu *cpu, const struct s390_insn *in)
+{
+	uint64_t a = (uint64_t)(int64_t)in->d1;
+
+	if (in->b1)
+		a += cpu->gpr[in->b1];
+	return a & am_of(cpu);
+}
+
+/*
+ * Operand addresses and lengths in register pairs (MVCLE, CLCLE, TRE):
+ * the whole register in the 64-bit addressing mode, bits 32-63 otherwise,
+ * where an updated address has zeros left of the addressing mode's bits.
+ */
+static void put_addr(struct s390_cpu *cpu, unsigned r, uint64_t a)
+{
+	if (cpu->psw_mask & PSW_MASK_EA)
+		R(r) = a;
+	else
+		R(r) = (R(r) & 0xFFFFFFFF00000000ULL) | (a & am_of(cpu));
+}
+
+static uint64_t get_len(const struct s390_cpu *cpu, unsigned r)
+{
+	return cpu->psw_mask & PSW_MASK_EA ? cpu->gpr[r] : (uint32_t)cpu->gpr[r];
+}
+
+static void put_len(struct s390_cpu *cpu, unsigned r, uint64_t len)
+{
+	if (cpu->psw_mask & PSW_MASK_EA)
+		R(r) = len;
+	else
+		R(r) = (R(r) & 0xFFFFFFFF00000000ULL) | (uint32_t)len;
+}
+
+static inline uint64_t page_left(uint64_t a)
+{
+	return 0x1000 - (a & 0xFFF);
+}
+
+static inline uint64_t min64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * MOVE LONG EXTENDED (wsize 1) and MOVE LONG UNICODE (wsize 2). One
+ * execution either moves or pads, up to the end of the page of the
+ * operands; CC 3 while first-operand bytes remain. The pad is the low
+ * byte (halfword) of the second-operand address; MVCLU pads with the
+ * two-byte character, its high byte where the remaining length is even.
+ */
+unsigned s390_mvcle(struct s390_cpu *cpu, const struct s390_insn *in, unsigned wsize)
+{
+	unsigned r1 = in->r1, r3 = in->r3;
+	uint64_t am = am_of(cpu);
+
+	if ((r1 | r3) & 1)
+		spec_exc(cpu);
+	uint16_t pad = (uint16_t)addr2(cpu, in);
+	uint64_t d = R(r1) & am, dlen = get_len(cpu, r1 + 1);
+	uint64_t s = R(r3) & am, slen = get_len(cpu, r3 + 1);
+	unsigned cc = dlen == slen ? 0 : dlen < slen ? 1 : 2;
+
+	if (wsize == 2 && ((dlen | slen) & 1))
+		spec_exc(cpu);
+	if (dlen) {
+		uint64_t n = min64(dlen, page_left(d));
+		if (slen) {
+			n = min64(n, min64(slen, page_left(s)));
+			s390_probe(cpu, s, n, ACC_FETCH);
+			s390_probe(cpu, d, n, ACC_STORE);
+			for (uint64_t i = 0; i < n; i++)
+				st8(cpu, (d + i) & am, ld8(cpu, (s + i) & am));
+			s = (s + n) & am;
+			slen -= n;
+		} else {
+			s390_probe(cpu, d, n, ACC_STORE);
+			for (uint64_t i = 0; i < n; i++) {
+				uint8_t b = (uint8_t)pad;
+				if (wsize == 2 && !((dlen - i) & 1))
+					b = (uint8_t)(pad >> 8);
+				st8(cpu, (d + i) & am, b);
+			}
+		}
+		d = (d + n) & am;
+		dlen -= n;
+		if (dlen)
+			cc = 3;
+	}
+	put_addr(cpu, r1, d);
+	put_len(cpu, r1 + 1, dlen);
+	put_addr(cpu, r3, s);
+	put_len(cpu, r3 + 1, slen);
+	return cc;
+}
+
+/*
+ * COMPARE LOGICAL LONG EXTENDED (wsize 1) / UNICODE (wsize 2): the
+ * shorter operand is extended with the pad; the registers point at the
+ * first unequal unit. CC 3 after a CPU-determined amount compared equal.
+ */
+unsigned s390_clcle(struct s390_cpu *cpu, const struct s390_insn *in, unsigned wsize)
+{
+	unsigned r1 = in->r1, r3 = in->r3;
+	uint64_t am = am_of(cpu);
+
+	if ((r1 | r3) & 1)
+		spec_exc(cpu);
+	uint16_t pad = (uint16_t)addr2(cpu, in);
+	uint64_t a1 = R(r1) & am, l1 = get_len(cpu, r1 + 1);
+	uint64_t a3 = R(r3) & am, l3 = get_len(cpu, r3 + 1);
+	uint64_t n = l1 > l3 ? l1 : l3, limit = wsize == 1 ? CLCLE_CHUNK : CLCLU_CHUNK;
+	unsigned cc = 0;
+
+	if (wsize == 1)
+		pad &= 0xFF;
+	if (wsize == 2 && ((l1 | l3) & 1))
+		spec_exc(cpu);
+	if (n > limit) {
+		n = limit;
+		cc = 3;
+	}
+	for (; n; n -= wsize) {
+		uint16_t v1 = pad, v3 = pad;
+		if (l1)
+			v1 = wsize == 1 ? ld8(cpu, a1) : ld16(cpu, a1);
+		if (l3)
+			v3 = wsize == 1 ? ld8(cpu, a3) : ld16(cpu, a3);
+		if (v1 != v3) {
+			cc = v1 < v3 ? 1 : 2;
+			break;
+		}
+		if (l1) {
+			a1 = (a1 + wsize) & am;
+			l1 -= wsize;
+		}
+		if (l3) {
+			a3 = (a3 + wsize) & am;
+			l3 -= wsize;
+		}
+	}
+	put_addr(cpu, r1, a1);
+	put_len(cpu, r1 + 1, l1);
+	put_addr(cpu, r3, a3);
+	put_len(cpu, r3 + 1, l3);
+	return cc;
+}
+
+/*
+ * A 16-byte compare-and-swap on guest storage (big-endian: *hi is the
+ * doubleword at the lower address). On a mismatch hi and lo receive the
+ * storage contents. x86-64 and s390x hosts use their 16-byte instruction
+ * (cmpxchg16b, cdsg), which gcc does not inline and would otherwise take
+ * from libatomic; other hosts, and a host address that is not 16-byte
+ * aligned, serialise on one lock: atomic against other CDSGs, not
+ * against a concurrent CS/CSG on the same doubleword.
+ */
+static uint8_t cas128_lock;
+
+static bool cas128_locked(uint8_t *p, uint64_t *hi, uint64_t *lo, uint64_t nhi, uint64_t nlo)
+{
+	bool ok;
+
+	while (__atomic_test_and_set(&cas128_lock, __ATOMIC_ACQUIRE))
+		;
+	uint64_t chi = get_be64(p), clo = get_be64(p + 8);
+	ok = chi == *hi && clo == *lo;
+	if (ok) {
+		put_be64(p, nhi);
+		put_be64(p + 8, nlo);
+	} else {
+		*hi = chi;
+		*lo = clo;
+	}
+	__atomic_clear(&cas128_lock, __ATOMIC_RELEASE);
+	return ok;
+}
+
+static bool cas128(uint8_t *p, uint64_t *hi, uint64_t *lo, uint64_t nhi, uint64_t nlo)
+{
+	if ((uintptr_t)p & 15)
+		return cas128_locked(p, hi, lo, nhi, nlo);
+#if defined(__x86_64__)
+	/* the 16 bytes as the host's two little-endian quadwords */
+	uint8_t b[16];
+	uint64_t e0, e1, n0, n1;
+	bool ok;
+
+	put_be64(b, *hi);
+	put_be64(b + 8, *lo);
+	memcpy(&e0, b, 8);
+	memcpy(&e1, b + 8, 8);
+	put_be64(b, nhi);
+	put_be64(b + 8, nlo);
+	memcpy(&n0, b, 8);
+	memcpy(&n1, b + 8, 8);
+	__asm__ __volatile__("lock cmpxchg16b %[m]"
+			     : "=@ccz"(ok), [m] "+m"(*(uint64_t(*)[2])(void *)p),
+			       "+a"(e0), "+d"(e1)
+			     : "b"(n0), "c"(n1)
+			     : "memory");
+	if (!ok) {
+		memcpy(b, &e0, 8);
+		memcpy(b + 8, &e1, 8);
+		*hi = get_be64(b);
+		*lo = get_be64(b + 8);
+	}
+	return ok;
+#elif defined(__s390x__)
+	/* big-endian host: the guest doublewords are the register pair */
+	register uint64_t e0 __asm__("%r0") = *hi;
+	register uint64_t e1 __asm__("%r1") = *lo;
+	register uint64_t n0 __asm__("%r2") = nhi;
+	register uint64_t n1 __asm__("%r3") = nlo;
+
+	__asm__ __volatile__("cdsg %%r0,%%r2,%[m]"
+			     : "+d"(e0), "+d"(e1), [m] "+QS"(*(uint64_t(*)[2])(void *)p)
+			     : "d"(n0), "d"(n1)
+			     : "cc", "memory");
+	bool ok = e0 == *hi && e1 == *lo;
+	*hi = e0;
+	*lo = e1;
+	return ok;
+#else
+	return cas128_locked(p, hi, lo, nhi, nlo);
+#endif
+}
+
+/* COMPARE DOUBLE AND SWAP (CDSG): R1:R1+1 against the quadword at D2(B2) */
+void s390_cdsg(struct s390_cpu *cpu, const struct s390_insn *in)
+{
+	unsigned r1 = in->r1, r3 = in->r3;
+
+	if ((r1 | r3) & 1)
+		spec_exc(cpu);
+	uint64_t a = addr2(cpu, in);
+	if (a & 15)
+		spec_exc(cpu);
+	/* a stored-to operand even when the comparison fails */
+	uint8_t *p = tlb_host(cpu, a, ACC_STORE);
+	uint64_t hi = R(r1), lo = R(r1 + 1);
+	bool ok = cas128(p, &hi, &lo, R(r3), R(r3 + 1));
+	if (!ok) {
+		R(r1) = hi;
+		R(r1 + 1) = lo;
+	}
+	cc_const(cpu, !ok);
+}
+
+/*
+ * A data exception with DXC dxc: the code goes to the lowcore and, with
+ * the AFP-register control on, to byte 2 of the FPC.
+ */
+static _Noreturn void data_exc(struct s390_cpu *cpu, uint8_t dxc)
+{
+	uint8_t *p = s390_lowcore(cpu, LC_DATA_EXC_CODE, 4);
+
+	if (p)
+		put_be32(p, dxc);
+	if (cpu->cr[0] & CR0_AFP_REG)
+		cpu->fpc = (cpu->fpc & ~0xFF00u) | (uint32_t)dxc << 8;
+	s390_pgm(cpu, PGM_DATA);
+}
+
+/*
+ * Compare and trap (general-instructions extension): compare the first
+ * operand with the second; if M3 selects the result (8 equal, 4 low,
+ * 2 high), a data exception with DXC FF.
+ */
+void s390_cmp_trap(struct s390_cpu *cpu, const struct s390_insn *in)
+{
+	uint64_t a = cpu->gpr[in->r1], b;
+	unsigned cc;
+
+	switch (in->op) {
+	case OP_CRT:
+		cc = cc_scmp((int32_t)a, (int32_t)cpu->gpr[in->r2]);
+		break;
+	case OP_CGRT:
+		cc = cc_scmp((int64_t)a, (int64_t)cpu->gpr[in->r2]);
+		break;
+	case OP_CLRT:
+		cc = cc_ucmp((uint32_t)a, (uint32_t)cpu->gpr[in->r2]);
+		break;
+	case OP_CLGRT:
+		cc = cc_ucmp(a, cpu->gpr[in->r2]);
+		break;
+	case OP_CIT:
+		cc = cc_scmp((int32_t)a, in->i2);
+		break;
+	case OP_CGIT:
+		cc = cc_scmp((int64_t)a, in->i2);
+		break;
+	case OP_CLFIT:
+		b = (uint16_t)in->i2;
+		cc = cc_ucmp((uint32_t)a, b);
+		break;
+	default: /* CLGIT */
+		b = (uint16_t)in->i2;
+		cc = cc_ucmp(a, b);
+		break;
+	}
+	if (in->m3 & (8 >> cc))
+		data_exc(cpu, 0xFF);
+}
+
+/* INSERT PSW KEY: bits 56-59 of GR2; privileged in the problem state
+ * unless the extraction-authority control (CR0 bit 36) is one */
+void s390_ipk(struct s390_cpu *cpu)
+{
+	if ((cpu->psw_mask & PSW_MASK_PSTATE) && !(cpu->cr[0] & CR0_EXTRACT_AUTH))
+		s390_pgm(cpu, PGM_PRIVILEGED);
+	unsigned key = (unsigned)(cpu->psw_mask >> PSW_SHIFT_KEY) & 0xF;
+	R(2) = (R(2) & ~0xFFULL) | key << 4;
+}
+
+/* SET PSW KEY FROM ADDRESS: bits 56-59 of the second-operand address; in
+ * the problem state only a key whose bit is one in the PSW-key mask
+ * (CR3 bits 32-47) */
+void s390_spka(struct s390_cpu *cpu, const struct s390_insn *in)
+{
+	unsigned key = (unsigned)(addr2(cpu, in) >> 4) & 0xF;
+
+	if ((cpu->psw_mask & PSW_MASK_PSTATE) && !((cpu->cr[3] >> 16) & (0x8000u >> key)))
+		s390_pgm(cpu, PGM_PRIVILEGED);
+	cpu->psw_mask = (cpu->psw_mask & ~PSW_MASK_KEY) | (uint64_t)key << PSW_SHIFT_KEY;
+	/* the TLBs hold the result of key-controlled protection checks */
+	s390_tlb_flush(cpu);
+	s390_icache_flush(cpu);
+}
+
+/* GR1 after TRT/TRTR found a byte: bits 40-63 in the 24-bit mode (bits
+ * 32-39 unchanged), bits 33-63 and a zero bit 32 in the 31-bit mode */
+static void trt_gr1(struct s390_cpu *cpu, uint64_t a)
+{
+	if (cpu->psw_mask & PSW_MASK_EA)
+		R(1) = a;
+	else if (cpu->psw_mask & PSW_MASK_BA)
+		R(1) = (R(1) & 0xFFFFFFFF00000000ULL) | (a & 0x7FFFFFFF);
+	else
+		R(1) = (R(1) & ~0xFFFFFFULL) | (a & 0xFFFFFF);
+}
+
+/* TRANSLATE AND TEST REVERSE: TRT from the rightmost byte leftwards */
+void s390_trtr(struct s390_cpu *cpu, const struct s390_insn *in)
+{
+	uint64_t am = am_of(cpu), a1 = addr1(cpu, in), a2 = addr2(cpu, in);
+	unsigned len = in->l1 + 1u;
+
+	for (unsigned i = 0; i < len; i++) {
+		uint64_t x = (a1 - i) & am;
+		uint8_t f = ld8(cpu, (a2 + ld8(cpu, x)) & am);
+		if (f) {
+			trt_gr1(cpu, x);
+			R(2) = (R(2) & ~0xFFULL) | f;
+			cc_const(cpu, i == len - 1 ? 2 : 1);
+			return;
+		}
+	}
+	cc_const(cpu, 0);
+}
+
+/*
+ * TRANSLATE EXTENDED: translate the first operand (R1, length in R1+1)
+ * through the 256-byte table at R2 until a byte equal to the test byte
+ * (GR0 bits 56-63): CC 1 with R1 at that byte; CC 0 at the end; CC 3
+ * after a CPU-determined amount.
+ */
+unsigned s390_tre(struct s390_cpu *cpu, const struct s390_insn *in)
+{
+	unsigned r1 = in->r1;
+	uint64_t am = am_of(cpu);
+
+	if (r1 & 1)
+		spec_exc(cpu);
+	uint8_t test = (uint8_t)R(0);
+	uint64_t a = R(r1) & am, len = get_len(cpu, r1 + 1), tbl = R(in->r2) & am;
+	uint64_t n = len, i;
+	unsigned cc = 0;
+
+	if (n > TRE_CHUNK) {
+		n = TRE_CHUNK;
+		cc = 3;
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t x = (a + i) & am;
+		uint8_t b = ld8(cpu, x);
+		if (b == test) {
+			cc = 1;
+			break;
+		}
+		st8(cpu, x, ld8(cpu, (tbl + b) & am));
+	}
+	put_addr(cpu, r1, (a + i) & am);
+	put_len(cpu, r1 + 1, len - i);
+	return cc;
+}
