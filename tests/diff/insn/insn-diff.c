@@ -54,7 +54,7 @@ static const char *const ea_branch[] = {
 static const char *const reg_branch[] = { "BALR", "BCTR", "BCR", "BASR", "BCTGR", NULL };
 static const char *const rel_code[] = {
 	"BRXH", "BRXLE", "BRC", "BRAS", "BRCT", "BRCTG", "BRCL", "BRASL",
-	"BRXHG", "BRXLG", "LARL", "PFDRL", NULL,
+	"BRXHG", "BRXLG", "LARL", "PFDRL", "BRCTH", NULL,
 };
 static const char *const rie_rel[] = {
 	"CGRJ", "CLGRJ", "CRJ", "CLRJ", "CGIJ", "CLGIJ", "CIJ", "CLIJ", NULL,
@@ -286,6 +286,8 @@ static void gen_case(unsigned k, struct insn_case *c)
 		if (!strcmp(name, "BRCT") || !strcmp(name, "BRCTG"))
 			if (rn(3) == 0)
 				c->gpr[f.r1] = 1;
+		if (!strcmp(name, "BRCTH") && rn(3) == 0)
+			c->gpr[f.r1] = (c->gpr[f.r1] & 0xFFFFFFFFULL) | 1ULL << 32;
 		/* QEMU 7.2 computes I2 * 2 in 32 bits: keep |I2| < 2^30 */
 		if (!strcmp(name, "LARL") && rn(2))
 			f.i2 = (int32_t)rnd() / 2;
@@ -425,6 +427,16 @@ static void gen_case(unsigned k, struct insn_case *c)
 		if (rn(3) == 0)
 			c->gpr[f.r1] = rn(2) ? (uint64_t)f.i2 : (uint16_t)f.i2;
 		f.r3 = f.m3;
+	} else if (fmt == F_RRE && (!strcmp(name + 2, "HHR") || !strcmp(name + 2, "HLR") ||
+				    !strcmp(name + 1, "HHR") || !strcmp(name + 1, "HLR"))) {
+		/* high-word compares: equal operands now and then */
+		if (rn(3) == 0) {
+			uint32_t h = (uint32_t)(c->gpr[f.r1] >> 32);
+			if (strstr(name, "HHR"))
+				c->gpr[f.r2] = (c->gpr[f.r2] & 0xFFFFFFFFULL) | (uint64_t)h << 32;
+			else
+				c->gpr[f.r2] = (c->gpr[f.r2] & ~0xFFFFFFFFULL) | h;
+		}
 	} else if (!strcmp(name, "EX")) {
 		do
 			place(c, &f.x2, &f.b2, &f.d2, false, INSN_ADDR + 10);

@@ -448,3 +448,144 @@ unsigned s390_tre(struct s390_cpu *cpu, const struct s390_insn *in)
 	put_len(cpu, r1 + 1, len - i);
 	return cc;
 }
+
+/* ------------------------------------------------------------------ */
+/* the high-word facility (facility 45): bits 0-31 of a register as a
+ * 32-bit operand of its own */
+
+#define HI(n) ((uint32_t)(cpu->gpr[n] >> 32))
+#define LO(n) ((uint32_t)cpu->gpr[n])
+
+static inline void put_hi(struct s390_cpu *cpu, unsigned r, uint32_t v)
+{
+	cpu->gpr[r] = (cpu->gpr[r] & 0xFFFFFFFFULL) | (uint64_t)v << 32;
+}
+
+static inline void fixpt_check(struct s390_cpu *cpu, bool ovf)
+{
+	if (unlikely(ovf) && (cpu->psw_mask & PSW_MASK_FO))
+		s390_pgm(cpu, PGM_FIXPT_OVERFLOW);
+}
+
+/* AHHHR AHHLR SHHHR SHHLR ALHHHR ALHHLR SLHHHR SLHHLR AIH ALSIH ALSIHN */
+void s390_hw_arith(struct s390_cpu *cpu, const struct s390_insn *in)
+{
+	uint32_t a, b, res;
+
+	switch (in->op) {
+	case OP_AIH: case OP_ALSIH: case OP_ALSIHN:
+		a = HI(in->r1);
+		b = (uint32_t)in->i2;
+		break;
+	case OP_AHHLR: case OP_SHHLR: case OP_ALHHLR: case OP_SLHHLR:
+		a = HI(in->r2);
+		b = LO(in->r3);
+		break;
+	default:
+		a = HI(in->r2);
+		b = HI(in->r3);
+		break;
+	}
+	switch (in->op) {
+	case OP_AHHHR: case OP_AHHLR: case OP_AIH:
+		res = a + b;
+		put_hi(cpu, in->r1, res);
+		cc_set(cpu, CC_ADD_S32, a, b);
+		fixpt_check(cpu, (int32_t)((a ^ res) & (b ^ res)) < 0);
+		break;
+	case OP_SHHHR: case OP_SHHLR:
+		res = a - b;
+		put_hi(cpu, in->r1, res);
+		cc_set(cpu, CC_SUB_S32, a, b);
+		fixpt_check(cpu, (int32_t)((a ^ b) & (a ^ res)) < 0);
+		break;
+	case OP_SLHHHR: case OP_SLHHLR:
+		put_hi(cpu, in->r1, a - b);
+		cc_set(cpu, CC_SUB_U32, a, b);
+		break;
+	case OP_ALSIHN:
+		put_hi(cpu, in->r1, a + b);
+		break;
+	default: /* ALHHHR ALHHLR ALSIH */
+		put_hi(cpu, in->r1, a + b);
+		cc_set(cpu, CC_ADD_U32, a, b);
+		break;
+	}
+}
+
+/* CHHR CHLR CHF CIH (signed), CLHHR CLHLR CLHF CLIH (logical) */
+void s390_hw_cmp(struct s390_cpu *cpu, const struct s390_insn *in)
+{
+	uint32_t a = HI(in->r1), b;
+
+	switch (in->op) {
+	case OP_CHHR: case OP_CLHHR:
+		b = HI(in->r2);
+		break;
+	case OP_CHLR: case OP_CLHLR:
+		b = LO(in->r2);
+		break;
+	case OP_CHF: case OP_CLHF:
+		b = ld32(cpu, addr2(cpu, in));
+		break;
+	default: /* CIH CLIH */
+		b = (uint32_t)in->i2;
+		break;
+	}
+	switch (in->op) {
+	case OP_CHHR: case OP_CHLR: case OP_CHF: case OP_CIH:
+		cc_set(cpu, CC_CMP_S32, a, b);
+		break;
+	default:
+		cc_set(cpu, CC_CMP_U32, a, b);
+		break;
+	}
+}
+
+/* LBH LLCH LHH LLHH LFH, STCH STHH STFH */
+void s390_hw_mem(struct s390_cpu *cpu, const struct s390_insn *in)
+{
+	uint64_t a = addr2(cpu, in);
+	unsigned r1 = in->r1;
+
+	switch (in->op) {
+	case OP_LBH:  put_hi(cpu, r1, (uint32_t)(int8_t)ld8(cpu, a)); break;
+	case OP_LLCH: put_hi(cpu, r1, ld8(cpu, a)); break;
+	case OP_LHH:  put_hi(cpu, r1, (uint32_t)(int16_t)ld16(cpu, a)); break;
+	case OP_LLHH: put_hi(cpu, r1, ld16(cpu, a)); break;
+	case OP_LFH:  put_hi(cpu, r1, ld32(cpu, a)); break;
+	case OP_STCH: st8(cpu, a, (uint8_t)HI(r1)); break;
+	case OP_STHH: st16(cpu, a, (uint16_t)HI(r1)); break;
+	default:      st32(cpu, a, HI(r1)); break;  /* STFH */
+	}
+}
+
+/* BRANCH RELATIVE ON COUNT HIGH: true if the branch is taken */
+bool s390_brcth(struct s390_cpu *cpu, const struct s390_insn *in)
+{
+	uint32_t v = HI(in->r1) - 1;
+
+	put_hi(cpu, in->r1, v);
+	return v != 0;
+}
+
+/*
+ * ROTATE THEN INSERT SELECTED BITS HIGH / LOW: RISBG confined to one
+ * half of R1. I3 and I4 select bits 0-31 of that half (bits 0-2 of the
+ * fields are ignored), a range that wraps stays inside it; with the zero
+ * flag (I4 bit 0) the unselected bits of that half become zero, the other
+ * half is always kept. The CC is unchanged.
+ */
+void s390_risbhlg(struct s390_cpu *cpu, const struct s390_insn *in)
+{
+	bool high = in->op == OP_RISBHG;
+	uint64_t half = high ? 0xFFFFFFFF00000000ULL : 0x00000000FFFFFFFFULL;
+	unsigned s = (in->i3 & 31) + (high ? 0 : 32), e = (in->i4 & 31) + (high ? 0 : 32);
+	uint64_t m1 = ~0ULL >> s, m2 = ~0ULL << (63 - e);
+	uint64_t mask = (s <= e ? m1 & m2 : m1 | m2) & half;
+	unsigned n = in->i5 & 63;
+	uint64_t rot = n ? R(in->r2) << n | R(in->r2) >> (64 - n) : R(in->r2);
+	uint64_t keep = (in->i4 & 0x80) ? ~half : ~mask;
+
+	R(in->r1) = (R(in->r1) & keep) | (rot & mask);
+}

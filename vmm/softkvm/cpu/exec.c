@@ -1853,6 +1853,36 @@ slow:
 	case OP_SPKA: lbl_SPKA: s390_spka(cpu, in); NEXT;
 	case OP_TRTR: lbl_TRTR: s390_trtr(cpu, in); NEXT;
 	case OP_TRE: lbl_TRE: cc_const(cpu, s390_tre(cpu, in)); NEXT;
+	case OP_AHHHR: lbl_AHHHR: s390_hw_arith(cpu, in); NEXT;
+	case OP_AHHLR: lbl_AHHLR: s390_hw_arith(cpu, in); NEXT;
+	case OP_SHHHR: lbl_SHHHR: s390_hw_arith(cpu, in); NEXT;
+	case OP_SHHLR: lbl_SHHLR: s390_hw_arith(cpu, in); NEXT;
+	case OP_ALHHHR: lbl_ALHHHR: s390_hw_arith(cpu, in); NEXT;
+	case OP_ALHHLR: lbl_ALHHLR: s390_hw_arith(cpu, in); NEXT;
+	case OP_SLHHHR: lbl_SLHHHR: s390_hw_arith(cpu, in); NEXT;
+	case OP_SLHHLR: lbl_SLHHLR: s390_hw_arith(cpu, in); NEXT;
+	case OP_AIH: lbl_AIH: s390_hw_arith(cpu, in); NEXT;
+	case OP_ALSIH: lbl_ALSIH: s390_hw_arith(cpu, in); NEXT;
+	case OP_ALSIHN: lbl_ALSIHN: s390_hw_arith(cpu, in); NEXT;
+	case OP_CHHR: lbl_CHHR: s390_hw_cmp(cpu, in); NEXT;
+	case OP_CHLR: lbl_CHLR: s390_hw_cmp(cpu, in); NEXT;
+	case OP_CLHHR: lbl_CLHHR: s390_hw_cmp(cpu, in); NEXT;
+	case OP_CLHLR: lbl_CLHLR: s390_hw_cmp(cpu, in); NEXT;
+	case OP_CHF: lbl_CHF: s390_hw_cmp(cpu, in); NEXT;
+	case OP_CLHF: lbl_CLHF: s390_hw_cmp(cpu, in); NEXT;
+	case OP_CIH: lbl_CIH: s390_hw_cmp(cpu, in); NEXT;
+	case OP_CLIH: lbl_CLIH: s390_hw_cmp(cpu, in); NEXT;
+	case OP_LBH: lbl_LBH: s390_hw_mem(cpu, in); NEXT;
+	case OP_LLCH: lbl_LLCH: s390_hw_mem(cpu, in); NEXT;
+	case OP_LHH: lbl_LHH: s390_hw_mem(cpu, in); NEXT;
+	case OP_LLHH: lbl_LLHH: s390_hw_mem(cpu, in); NEXT;
+	case OP_LFH: lbl_LFH: s390_hw_mem(cpu, in); NEXT;
+	case OP_STCH: lbl_STCH: s390_hw_mem(cpu, in); NEXT;
+	case OP_STHH: lbl_STHH: s390_hw_mem(cpu, in); NEXT;
+	case OP_STFH: lbl_STFH: s390_hw_mem(cpu, in); NEXT;
+	case OP_BRCTH: lbl_BRCTH: if (s390_brcth(cpu, in)) BRANCH(REL(I2)); NEXT;
+	case OP_RISBHG: lbl_RISBHG: s390_risbhlg(cpu, in); NEXT;
+	case OP_RISBLG: lbl_RISBLG: s390_risbhlg(cpu, in); NEXT;
 
 	/* ---- handed to softkvm ---- */
 	case OP_DIAG: lbl_DIAG: case OP_SIGP: lbl_SIGP: case OP_SERVC: lbl_SERVC: case OP_STSI: lbl_STSI:
