@@ -1,56 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Interpreter core: decoding, big-endian memory, prefixing, condition codes. */
-#include <stdlib.h>
-#include <string.h>
-
-#include "unit.h"
-#include "softkvm/cpu/internal.h"
-
-#define RAM (64 * 1024)
-#define CODE 0x2000
-
-struct vm {
-	struct s390_mem mem;
-	struct s390_cpu cpu;
-	uint8_t *ram;
-};
-
-static int setup(void **state)
-{
-	struct vm *vm = calloc(1, sizeof(*vm));
-	vm->ram = calloc(1, RAM);
-	assert_int_equal(s390_mem_init(&vm->mem, vm->ram, RAM), 0);
-	assert_int_equal(s390_cpu_init(&vm->cpu, &vm->mem), 0);
-	/* program-new PSW: disabled wait at 0xDEAD0 */
-	put_be64(vm->ram + LC_PGM_NEW, PSW_MASK_WAIT | PSW_MASK_64);
-	put_be64(vm->ram + LC_PGM_NEW + 8, 0xDEAD0);
-	vm->cpu.psw_mask = PSW_MASK_64;
-	vm->cpu.psw_addr = CODE;
-	*state = vm;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct vm *vm = *state;
-	s390_cpu_destroy(&vm->cpu);
-	s390_mem_destroy(&vm->mem);
-	free(vm->ram);
-	free(vm);
-	return 0;
-}
-
-static void code(struct vm *vm, const uint8_t *b, size_t n)
-{
-	memcpy(vm->ram + CODE, b, n);
-	s390_mem_touched(&vm->cpu, CODE, n);
-	vm->cpu.psw_addr = CODE;
-}
-
-static unsigned cc(const struct vm *vm)
-{
-	return (unsigned)(vm->cpu.psw_mask >> PSW_SHIFT_CC) & 3;
-}
+#include "cpu-vm.h"
 
 static void test_insn_length(void **state)
 {

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Interpreter: what the differential test cannot show for the handlers of
+ * exec-ext.c: CC 3 after a CPU-determined amount, the 24/31-bit register
+ * forms, checks QEMU 7.2 leaves out, the trap's DXC, the PSW-key
+ * instructions in both states and the high-word overflow interruption.
+ */
+#include "cpu-vm.h"
+
+/* 8 KiB + 4 KiB of equal (zero) operands: CLCLE stops with CC 3 after
+ * 8 KiB, the registers past the bytes compared; the rerun finishes */
+static void test_clcle_cpu_determined(void **state)
+{
+	struct vm *vm = *state;
+	static const uint8_t clcle[] = { 0xA9, 0x24, 0x00, 0x00 }; /* clcle %r2,%r4,0 */
+
+	code(vm, clcle, sizeof(clcle));
+	vm->cpu.gpr[2] = 0x4000;
+	vm->cpu.gpr[3] = 0x3000;
+	vm->cpu.gpr[4] = 0x8000;
+	vm->cpu.gpr[5] = 0x3000;
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(cc(vm), 3);
+	assert_int_equal(vm->cpu.gpr[2], 0x6000);
+	assert_int_equal(vm->cpu.gpr[3], 0x1000);
+	assert_int_equal(vm->cpu.gpr[4], 0xA000);
+	assert_int_equal(vm->cpu.gpr[5], 0x1000);
+	vm->cpu.psw_addr = CODE;
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(cc(vm), 0);
+	assert_int_equal(vm->cpu.gpr[3], 0);
+	assert_int_equal(vm->cpu.gpr[5], 0);
+
+	/* CLCLU: 4 KiB at a time; an odd length is a specification exception */
+	static const uint8_t clclu[] = { 0xEB, 0x24, 0x00, 0x00, 0x00, 0x8F };
+	code(vm, clclu, sizeof(clclu));
+	vm->cpu.gpr[2] = 0x4000;
+	vm->cpu.gpr[3] = 0x2000;
+	vm->cpu.gpr[4] = 0x8000;
+	vm->cpu.gpr[5] = 0;
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(cc(vm), 3);
+	assert_int_equal(vm->cpu.gpr[3], 0x1000);
+	assert_int_equal(vm->cpu.gpr[5], 0);
+	vm->cpu.gpr[3] = 0x11;
+	code(vm, clclu, sizeof(clclu));
+	expect_pgm(vm, PGM_SPECIFICATION, 6, CODE + 6);
+}
+
+/* MVCLE moves up to a page boundary, then CC 3; MVCLU's lengths must be even */
+static void test_mvcle_partial_and_modes(void **state)
+{
+	struct vm *vm = *state;
+	static const uint8_t mvcle[] = { 0xA8, 0x24, 0x00, 0x5A }; /* pad 0x5A */
+
+	memset(vm->ram + 0x8000, 0x11, 0x2000);
+	code(vm, mvcle, sizeof(mvcle));
+	/* 31-bit mode: bits 32-63 only; the high words stay */
+	vm->cpu.psw_mask = PSW_MASK_BA;
+	vm->cpu.gpr[2] = 0xAAAAAAAA00004F00ULL;
+	vm->cpu.gpr[3] = 0xBBBBBBBB00000300ULL;
+	vm->cpu.gpr[4] = 0xCCCCCCCC80008000ULL; /* bit 32 is beyond the mode */
+	vm->cpu.gpr[5] = 0xDDDDDDDD00000080ULL;
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(cc(vm), 3);
+	assert_int_equal(vm->cpu.gpr[2], 0xAAAAAAAA00004F80ULL);
+	assert_int_equal(vm->cpu.gpr[3], 0xBBBBBBBB00000280ULL);
+	assert_int_equal(vm->cpu.gpr[4], 0xCCCCCCCC00008080ULL);
+	assert_int_equal(vm->cpu.gpr[5], 0xDDDDDDDD00000000ULL);
+	assert_int_equal(vm->ram[0x4F7F], 0x11);
+	/* then padding up to the page end, then the rest: CC 2 */
+	vm->cpu.psw_addr = CODE;
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(cc(vm), 3);
+	assert_int_equal((uint32_t)vm->cpu.gpr[2], 0x5000);
+	assert_int_equal(vm->ram[0x4FFF], 0x5A);
+	vm->cpu.psw_addr = CODE;
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(cc(vm), 2);
+	assert_int_equal((uint32_t)vm->cpu.gpr[3], 0);
+	assert_int_equal(vm->ram[0x51FF], 0x5A);
+	assert_int_equal(vm->ram[0x5200], 0);
+
+	/* odd register: specification */
+	static const uint8_t mvcle_odd[] = { 0xA8, 0x34, 0x00, 0x00 };
+	vm->cpu.psw_mask = PSW_MASK_64;
+	code(vm, mvcle_odd, sizeof(mvcle_odd));
+	expect_pgm(vm, PGM_SPECIFICATION, 4, CODE + 4);
+
+	/* MVCLU pads with both bytes of the character; odd length: specification */
+	static const uint8_t mvclu[] = { 0xEB, 0x24, 0x01, 0x23, 0x00, 0x8E }; /* pad 0x0123 */
+	vm->cpu.psw_mask = PSW_MASK_64;
+	code(vm, mvclu, sizeof(mvclu));
+	vm->cpu.gpr[2] = 0x6000;
+	vm->cpu.gpr[3] = 4;
+	vm->cpu.gpr[5] = 0;
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(cc(vm), 2);
+	assert_int_equal(get_be32(vm->ram + 0x6000), 0x01230123);
+	vm->cpu.gpr[3] = 3;
+	code(vm, mvclu, sizeof(mvclu));
+	expect_pgm(vm, PGM_SPECIFICATION, 6, CODE + 6);
+}
+
+/* TRE: CC 3 after 8 KiB without the test byte */
+static void test_tre_cpu_determined(void **state)
+{
+	struct vm *vm = *state;
+	static const uint8_t tre[] = { 0xB2, 0xA5, 0x00, 0x24 }; /* tre %r2,%r4 */
+
+	for (unsigned i = 0; i < 256; i++)
+		vm->ram[0xF000 + i] = (uint8_t)(i + 1);
+	code(vm, tre, sizeof(tre));
+	vm->cpu.gpr[0] = 0xFF;
+	vm->cpu.gpr[2] = 0x4000;
+	vm->cpu.gpr[3] = 0x3000;
+	vm->cpu.gpr[4] = 0xF000;
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(cc(vm), 3);
+	assert_int_equal(vm->cpu.gpr[2], 0x6000);
+	assert_int_equal(vm->cpu.gpr[3], 0x1000);
+	assert_int_equal(vm->ram[0x5FFF], 1);
+	assert_int_equal(vm->ram[0x6000], 0);
+	/* the test byte (now 1 everywhere translated) stops it: CC 1 */
+	vm->cpu.gpr[0] = 0x01;
+	vm->cpu.gpr[2] = 0x4000;
+	vm->cpu.gpr[3] = 0x10;
+	code(vm, tre, sizeof(tre));
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(cc(vm), 1);
+	assert_int_equal(vm->cpu.gpr[2], 0x4000);
+	assert_int_equal(vm->cpu.gpr[3], 0x10);
+	/* odd R1: specification */
+	static const uint8_t tre_odd[] = { 0xB2, 0xA5, 0x00, 0x34 };
+	code(vm, tre_odd, sizeof(tre_odd));
+	expect_pgm(vm, PGM_SPECIFICATION, 4, CODE + 4);
+}
+
+/* CDSG: swap, mismatch, and the specification checks QEMU 7.2 skips */
+static void test_cdsg(void **state)
+{
+	struct vm *vm = *state;
+	static const uint8_t cdsg[] = { 0xEB, 0x24, 0x0F, 0x10, 0x00, 0x3E }; /* cdsg %r2,%r4,0xf10 */
+
+	code(vm, cdsg, sizeof(cdsg));
+	put_be64(vm->ram + 0xF10, 0x1111111122222222ULL);
+	put_be64(vm->ram + 0xF18, 0x3333333344444444ULL);
+	vm->cpu.gpr[2] = 0x1111111122222222ULL;
+	vm->cpu.gpr[3] = 0x3333333344444444ULL;
+	vm->cpu.gpr[4] = 0xAAAAAAAAAAAAAAAAULL;
+	vm->cpu.gpr[5] = 0x5555555555555555ULL;
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(cc(vm), 0);
+	assert_int_equal(get_be64(vm->ram + 0xF10), 0xAAAAAAAAAAAAAAAAULL);
+	assert_int_equal(get_be64(vm->ram + 0xF18), 0x5555555555555555ULL);
+	/* now unequal: R2:R3 receive the storage */
+	vm->cpu.psw_addr = CODE;
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(cc(vm), 1);
+	assert_int_equal(vm->cpu.gpr[2], 0xAAAAAAAAAAAAAAAAULL);
+	assert_int_equal(vm->cpu.gpr[3], 0x5555555555555555ULL);
+
+	/* odd R1, odd R3, an address not on a quadword */
+	static const uint8_t odd1[] = { 0xEB, 0x34, 0x0F, 0x10, 0x00, 0x3E };
+	static const uint8_t odd3[] = { 0xEB, 0x25, 0x0F, 0x10, 0x00, 0x3E };
+	static const uint8_t unal[] = { 0xEB, 0x24, 0x0F, 0x18, 0x00, 0x3E };
+	code(vm, odd1, sizeof(odd1));
+	expect_pgm(vm, PGM_SPECIFICATION, 6, CODE + 6);
+	vm->cpu.psw_mask = PSW_MASK_64;
+	code(vm, odd3, sizeof(odd3));
+	expect_pgm(vm, PGM_SPECIFICATION, 6, CODE + 6);
+	vm->cpu.psw_mask = PSW_MASK_64;
+	code(vm, unal, sizeof(unal));
+	expect_pgm(vm, PGM_SPECIFICATION, 6, CODE + 6);
+}
+
+/* compare and trap: data exception, DXC FF in the lowcore and, with the
+ * AFP-register control on, in the FPC; old PSW at the next instruction */
+static void test_compare_and_trap(void **state)
+{
+	struct vm *vm = *state;
+	static const uint8_t cit[] = { 0xEC, 0x10, 0x00, 0x05, 0x80, 0x72 }; /* cit %r1,5,8 */
+	static const uint8_t crt[] = { 0xB9, 0x72, 0x40, 0x12 };             /* crt %r1,%r2,4 */
+
+	vm->cpu.cr[0] &= ~0x40000ULL; /* AFP off */
+	code(vm, cit, sizeof(cit));
+	vm->cpu.gpr[1] = 4;
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	vm->cpu.gpr[1] = 5;
+	code(vm, cit, sizeof(cit));
+	expect_pgm(vm, PGM_DATA, 6, CODE + 6);
+	assert_int_equal(get_be32(vm->ram + LC_DATA_EXC_CODE), 0xFF);
+	assert_int_equal(vm->cpu.fpc & 0xFF00, 0);
+
+	vm->cpu.psw_mask = PSW_MASK_64;
+	vm->cpu.cr[0] |= 0x40000; /* AFP */
+	vm->cpu.gpr[1] = 0xFFFFFFFF; /* -1 < 0: low */
+	vm->cpu.gpr[2] = 0;
+	code(vm, crt, sizeof(crt));
+	expect_pgm(vm, PGM_DATA, 4, CODE + 4);
+	assert_int_equal(vm->cpu.fpc & 0xFF00, 0xFF00);
+}
+
+/* IPK and SPKA: the PSW key, and who may use them in the problem state */
+static void test_psw_key_instructions(void **state)
+{
+	struct vm *vm = *state;
+	static const uint8_t ipk[] = { 0xB2, 0x0B, 0x00, 0x00 };
+	static const uint8_t spka[] = { 0xB2, 0x0A, 0x00, 0x30 }; /* key 3 */
+
+	vm->cpu.psw_mask = PSW_MASK_64 | 9ULL << PSW_SHIFT_KEY;
+	vm->cpu.gpr[2] = 0x1234567890ABCDEFULL;
+	code(vm, ipk, sizeof(ipk));
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(vm->cpu.gpr[2], 0x1234567890ABCD90ULL);
+
+	/* problem state: privileged unless CR0 bit 36 */
+	vm->cpu.psw_mask = PSW_MASK_64 | PSW_MASK_PSTATE;
+	code(vm, ipk, sizeof(ipk));
+	expect_pgm(vm, PGM_PRIVILEGED, 4, CODE + 4);
+	vm->cpu.cr[0] |= 0x08000000;
+	vm->cpu.psw_mask = PSW_MASK_64 | PSW_MASK_PSTATE | 5ULL << PSW_SHIFT_KEY;
+	code(vm, ipk, sizeof(ipk));
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(vm->cpu.gpr[2] & 0xFF, 0x50);
+
+	/* SPKA in the supervisor state: any key; a store into a page of
+	 * key 2 works with key 0 and then, TLB or not, no longer */
+	static const uint8_t st_spka_st[] = {
+		0x50, 0x30, 0x50, 0x00,  /* st %r3,0(%r5) */
+		0xB2, 0x0A, 0x00, 0x30,  /* spka 0x30 */
+		0x50, 0x30, 0x50, 0x00,  /* st %r3,0(%r5) */
+	};
+	vm->mem.keys[5] = 0x20;
+	vm->cpu.psw_mask = PSW_MASK_64;
+	vm->cpu.gpr[5] = 0x5000;
+	vm->cpu.gpr[3] = 0x77;
+	code(vm, st_spka_st, sizeof(st_spka_st));
+	expect_pgm(vm, PGM_PROTECTION, 4, CODE + 12);
+	assert_int_equal(get_be32(vm->ram + 0x5000), 0x77);
+	uint64_t old = get_be64(vm->ram + LC_PGM_OLD);
+	assert_int_equal((old >> PSW_SHIFT_KEY) & 0xF, 3);
+
+	/* problem state: the key's bit in the PSW-key mask (CR3 bits 32-47) */
+	vm->cpu.psw_mask = PSW_MASK_64 | PSW_MASK_PSTATE;
+	vm->cpu.cr[3] = 0x80000000; /* key 0 only */
+	code(vm, spka, sizeof(spka));
+	expect_pgm(vm, PGM_PRIVILEGED, 4, CODE + 4);
+	vm->cpu.psw_mask = PSW_MASK_64 | PSW_MASK_PSTATE;
+	vm->cpu.cr[3] = 0x10000000; /* key 3 */
+	code(vm, spka, sizeof(spka));
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal((vm->cpu.psw_mask >> PSW_SHIFT_KEY) & 0xF, 3);
+}
+
+/* AHHHR/AIH overflow with the fixed-point-overflow mask: result and CC 3
+ * stored, then the interruption (QEMU's user mode never raises it) */
+static void test_high_word_overflow(void **state)
+{
+	struct vm *vm = *state;
+	static const uint8_t ahhhr[] = { 0xB9, 0xC8, 0x30, 0x12 }; /* ahhhr %r1,%r2,%r3 */
+
+	code(vm, ahhhr, sizeof(ahhhr));
+	vm->cpu.psw_mask = PSW_MASK_64 | PSW_MASK_FO;
+	vm->cpu.gpr[1] = 0x55;
+	vm->cpu.gpr[2] = 0x7FFFFFFF00000000ULL;
+	vm->cpu.gpr[3] = 0x0000000100000000ULL;
+	expect_pgm(vm, PGM_FIXPT_OVERFLOW, 4, CODE + 4);
+	assert_int_equal(vm->cpu.gpr[1], 0x8000000000000055ULL);
+	assert_int_equal((get_be64(vm->ram + LC_PGM_OLD) >> PSW_SHIFT_CC) & 3, 3);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_clcle_cpu_determined),
+		T(test_mvcle_partial_and_modes),
+		T(test_tre_cpu_determined),
+		T(test_cdsg),
+		T(test_compare_and_trap),
+		T(test_psw_key_instructions),
+		T(test_high_word_overflow),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
