@@ -3,7 +3,8 @@
  * Interpreter: what the differential test cannot show for the handlers of
  * exec-ext.c: CC 3 after a CPU-determined amount, the 24/31-bit register
  * forms, checks QEMU 7.2 leaves out, the trap's DXC, the PSW-key
- * instructions in both states and the high-word overflow interruption.
+ * instructions in both states, the high-word overflow interruption and
+ * LAE's access register.
  */
 #include "cpu-vm.h"
 
@@ -270,6 +271,28 @@ static void test_high_word_overflow(void **state)
 	assert_int_equal((get_be64(vm->ram + LC_PGM_OLD) >> PSW_SHIFT_CC) & 3, 3);
 }
 
+/* LAE: the address as LA, and in AR R1 the address space of the PSW's
+ * address-space control (AR mode: a copy of AR B2) */
+static void test_lae_access_register(void **state)
+{
+	struct vm *vm = *state;
+	static const uint8_t lae[] = { 0x51, 0x20, 0x30, 0x10 }; /* lae %r2,0x10(%r3) */
+	static const struct { uint64_t asc; uint32_t ar; } m[] = {
+		{ 0, 0 }, { 1, 0xABCD }, { 2, 1 }, { 3, 2 },
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(m); i++) {
+		vm->cpu.psw_mask = PSW_MASK_64 | m[i].asc << 46;
+		vm->cpu.gpr[3] = 0x1000;
+		vm->cpu.acr[3] = 0xABCD;
+		vm->cpu.acr[2] = 0x5555;
+		code(vm, lae, sizeof(lae));
+		assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+		assert_int_equal(vm->cpu.gpr[2], 0x1010);
+		assert_int_equal(vm->cpu.acr[2], m[i].ar);
+	}
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -282,6 +305,7 @@ int main(void)
 		T(test_compare_and_trap),
 		T(test_psw_key_instructions),
 		T(test_high_word_overflow),
+		T(test_lae_access_register),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,7 +45,7 @@ static const char *const skip[] = {
 static const char *const shifts[] = {
 	"SRL", "SLL", "SRA", "SLA", "SRDL", "SLDL", "SRDA", "SLDA", "SRAG",
 	"SLAG", "SRLG", "SLLG", "RLLG", "RLL", "SRAK", "SLAK", "SRLK", "SLLK",
-	"LA", "LAY", NULL,
+	"LA", "LAY", "LAE", "LAEY", NULL,
 };
 static const char *const ea_branch[] = {
 	"BAL", "BCT", "BC", "BAS", "BCTG", "BXH", "BXLE", "BXHG", "BXLEG",
@@ -261,8 +261,11 @@ static void gen_case(unsigned k, struct insn_case *c)
 		f.d2 = ld ? (int32_t)rn(0x2000) - 0x1000 : (int32_t)rn(0x1000);
 		if (rn(2))
 			f.d2 = (int32_t)rn(70);
-		if (!strcmp(name, "LA") || !strcmp(name, "LAY"))
+		if (!strncmp(name, "LA", 2))
 			f.x2 = rn(2) ? 0 : rreg();
+		/* LAE sets AR R1: user mode keeps the thread pointer in AR 0-1 */
+		if (!strncmp(name, "LAE", 3) && f.r1 < 2)
+			f.r1 = (uint8_t)(2 + rn(14));
 		else
 			f.x2 = 0;
 	} else if (in_list(reg_branch, name)) {

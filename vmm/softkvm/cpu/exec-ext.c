@@ -3,8 +3,8 @@
  * Instruction handlers that live outside run_loop(): the long moves and
  * compares that stop after a CPU-determined amount (MVCLE, CLCLE, MVCLU,
  * CLCLU), COMPARE DOUBLE AND SWAP (CDSG), compare and trap, the PSW-key
- * instructions (IPK, SPKA), TRANSLATE AND TEST REVERSE and TRANSLATE
- * EXTENDED. run_loop() has one line per instruction that calls them; they
+ * instructions (IPK, SPKA), TRANSLATE AND TEST REVERSE, TRANSLATE
+ * EXTENDED, LAE/LAEY, ECAG and the high-word facility. run_loop() has one line per instruction that calls them; they
  * see the decoded fields, raise exceptions with s390_pgm() and set the
  * condition code like any handler.
  */
@@ -447,6 +447,33 @@ unsigned s390_tre(struct s390_cpu *cpu, const struct s390_insn *in)
 	put_addr(cpu, r1, (a + i) & am);
 	put_len(cpu, r1 + 1, len - i);
 	return cc;
+}
+
+/*
+ * LOAD ADDRESS EXTENDED (LAE, LAEY): LA, and AR R1 says which address
+ * space the address is in: 0 primary, 1 secondary, 2 home; in the AR mode
+ * a copy of AR B2 (0 for B2 = 0).
+ */
+void s390_lae(struct s390_cpu *cpu, const struct s390_insn *in)
+{
+	uint64_t a = addr2(cpu, in);
+	uint32_t ar;
+
+	switch ((cpu->psw_mask & PSW_MASK_ASC) >> 46) {
+	case 0: ar = 0; break;
+	case 1: ar = in->b2 ? cpu->acr[in->b2] : 0; break;
+	case 2: ar = 1; break;
+	default: ar = 2; break;
+	}
+	put_addr(cpu, in->r1, a);
+	cpu->acr[in->r1] = ar;
+}
+
+/* EXTRACT CPU ATTRIBUTE: the model describes no caches, so every
+ * attribute is the all-ones value of an unimplemented one (as QEMU) */
+void s390_ecag(struct s390_cpu *cpu, const struct s390_insn *in)
+{
+	R(in->r1) = ~0ULL;
 }
 
 /* ------------------------------------------------------------------ */

@@ -1853,6 +1853,10 @@ slow:
 	case OP_SPKA: lbl_SPKA: s390_spka(cpu, in); NEXT;
 	case OP_TRTR: lbl_TRTR: s390_trtr(cpu, in); NEXT;
 	case OP_TRE: lbl_TRE: cc_const(cpu, s390_tre(cpu, in)); NEXT;
+	case OP_LAE: lbl_LAE: s390_lae(cpu, in); NEXT;
+	case OP_LAEY: lbl_LAEY: s390_lae(cpu, in); NEXT;
+	case OP_ECAG: lbl_ECAG: s390_ecag(cpu, in); NEXT;
+	case OP_MFY: lbl_MFY: goto lbl_M; /* MULTIPLY with a long displacement */
 	case OP_AHHHR: lbl_AHHHR: s390_hw_arith(cpu, in); NEXT;
 	case OP_AHHLR: lbl_AHHLR: s390_hw_arith(cpu, in); NEXT;
 	case OP_SHHHR: lbl_SHHHR: s390_hw_arith(cpu, in); NEXT;
