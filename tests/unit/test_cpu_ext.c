@@ -8,6 +8,24 @@
  */
 #include "cpu-vm.h"
 
+/* R2..R5: the operand pairs of the long instructions, run once */
+static void run_pairs(struct vm *vm, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	vm->cpu.gpr[2] = r2;
+	vm->cpu.gpr[3] = r3;
+	vm->cpu.gpr[4] = r4;
+	vm->cpu.gpr[5] = r5;
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+}
+
+static void expect_pairs(struct vm *vm, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	assert_int_equal(vm->cpu.gpr[2], r2);
+	assert_int_equal(vm->cpu.gpr[3], r3);
+	assert_int_equal(vm->cpu.gpr[4], r4);
+	assert_int_equal(vm->cpu.gpr[5], r5);
+}
+
 /* 8 KiB + 4 KiB of equal (zero) operands: CLCLE stops with CC 3 after
  * 8 KiB, the registers past the bytes compared; the rerun finishes */
 static void test_clcle_cpu_determined(void **state)
@@ -16,16 +34,9 @@ static void test_clcle_cpu_determined(void **state)
 	static const uint8_t clcle[] = { 0xA9, 0x24, 0x00, 0x00 }; /* clcle %r2,%r4,0 */
 
 	code(vm, clcle, sizeof(clcle));
-	vm->cpu.gpr[2] = 0x4000;
-	vm->cpu.gpr[3] = 0x3000;
-	vm->cpu.gpr[4] = 0x8000;
-	vm->cpu.gpr[5] = 0x3000;
-	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	run_pairs(vm, 0x4000, 0x3000, 0x8000, 0x3000);
 	assert_int_equal(cc(vm), 3);
-	assert_int_equal(vm->cpu.gpr[2], 0x6000);
-	assert_int_equal(vm->cpu.gpr[3], 0x1000);
-	assert_int_equal(vm->cpu.gpr[4], 0xA000);
-	assert_int_equal(vm->cpu.gpr[5], 0x1000);
+	expect_pairs(vm, 0x6000, 0x1000, 0xA000, 0x1000);
 	vm->cpu.psw_addr = CODE;
 	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
 	assert_int_equal(cc(vm), 0);
@@ -35,14 +46,9 @@ static void test_clcle_cpu_determined(void **state)
 	/* CLCLU: 4 KiB at a time; an odd length is a specification exception */
 	static const uint8_t clclu[] = { 0xEB, 0x24, 0x00, 0x00, 0x00, 0x8F };
 	code(vm, clclu, sizeof(clclu));
-	vm->cpu.gpr[2] = 0x4000;
-	vm->cpu.gpr[3] = 0x2000;
-	vm->cpu.gpr[4] = 0x8000;
-	vm->cpu.gpr[5] = 0;
-	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	run_pairs(vm, 0x4000, 0x2000, 0x8000, 0);
 	assert_int_equal(cc(vm), 3);
-	assert_int_equal(vm->cpu.gpr[3], 0x1000);
-	assert_int_equal(vm->cpu.gpr[5], 0);
+	expect_pairs(vm, 0x5000, 0x1000, 0x8000, 0);
 	vm->cpu.gpr[3] = 0x11;
 	code(vm, clclu, sizeof(clclu));
 	expect_pgm(vm, PGM_SPECIFICATION, 6, CODE + 6);
@@ -58,16 +64,12 @@ static void test_mvcle_partial_and_modes(void **state)
 	code(vm, mvcle, sizeof(mvcle));
 	/* 31-bit mode: bits 32-63 only; the high words stay */
 	vm->cpu.psw_mask = PSW_MASK_BA;
-	vm->cpu.gpr[2] = 0xAAAAAAAA00004F00ULL;
-	vm->cpu.gpr[3] = 0xBBBBBBBB00000300ULL;
-	vm->cpu.gpr[4] = 0xCCCCCCCC80008000ULL; /* bit 32 is beyond the mode */
-	vm->cpu.gpr[5] = 0xDDDDDDDD00000080ULL;
-	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	/* bit 32 of R4 is beyond the mode */
+	run_pairs(vm, 0xAAAAAAAA00004F00ULL, 0xBBBBBBBB00000300ULL,
+		  0xCCCCCCCC80008000ULL, 0xDDDDDDDD00000080ULL);
 	assert_int_equal(cc(vm), 3);
-	assert_int_equal(vm->cpu.gpr[2], 0xAAAAAAAA00004F80ULL);
-	assert_int_equal(vm->cpu.gpr[3], 0xBBBBBBBB00000280ULL);
-	assert_int_equal(vm->cpu.gpr[4], 0xCCCCCCCC00008080ULL);
-	assert_int_equal(vm->cpu.gpr[5], 0xDDDDDDDD00000000ULL);
+	expect_pairs(vm, 0xAAAAAAAA00004F80ULL, 0xBBBBBBBB00000280ULL,
+		     0xCCCCCCCC00008080ULL, 0xDDDDDDDD00000000ULL);
 	assert_int_equal(vm->ram[0x4F7F], 0x11);
 	/* then padding up to the page end, then the rest: CC 2 */
 	vm->cpu.psw_addr = CODE;

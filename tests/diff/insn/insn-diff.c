@@ -404,14 +404,6 @@ static void gen_case(unsigned k, struct insn_case *c)
 			if (rn(4) == 0)
 				c->mem[t - DATA_ADDR + rn(16)] ^= 1;
 		}
-	} else if (!strcmp(name, "TRTR")) {
-		uint64_t t1 = DATA_ADDR + 256 + rn(200), t2 = DATA_ADDR + 512 + rn(200);
-		for (int i = 0; i < 256; i++)
-			c->mem[t2 - DATA_ADDR + (unsigned)i] = rn(8) ? 0 : (uint8_t)rnd();
-		place(c, NULL, &f.b1, &f.d1, false, t1);
-		uint8_t b1 = f.b1;
-		do place(c, NULL, &f.b2, &f.d2, false, t2); while (f.b2 == b1);
-		c->gpr[b1] = t1 - (uint64_t)(int64_t)f.d1;
 	} else if (!strcmp(name, "TRE")) {
 		f.r1 = (uint8_t)(2 + rn(7) * 2);
 		if (rn(12) == 0)
@@ -486,10 +478,11 @@ ril_data:
 			uint64_t t1 = data_target(256), t2 = data_target(256);
 			if (rn(4) == 0)
 				t2 = t1 + rn(8);
-			if (!strcmp(name, "TR") || !strcmp(name, "TRT")) {
-				t1 = DATA_ADDR + rn(300);
+			if (!strncmp(name, "TR", 2)) {
+				/* TRTR: op1 is the rightmost byte */
+				t1 = DATA_ADDR + (name[3] == 'R' ? 256 : 0) + rn(300);
 				t2 = DATA_ADDR + 512 + rn(200);
-				if (!strcmp(name, "TRT"))
+				if (strcmp(name, "TR"))
 					for (int i = 0; i < 256; i++)
 						c->mem[t2 - DATA_ADDR + (unsigned)i] = rn(8) ? 0 : (uint8_t)rnd();
 			}

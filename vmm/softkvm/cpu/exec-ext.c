@@ -96,6 +96,45 @@ static inline uint64_t min64(uint64_t a, uint64_t b)
 }
 
 /*
+ * The operands of MVCLE/CLCLE and their two-byte forms: addresses in the
+ * even registers R1 and R3, lengths in the odd ones (even for wsize 2),
+ * the pad in the low bits of the second-operand address.
+ */
+struct long_opnds {
+	uint64_t a1, l1, a3, l3;
+	uint16_t pad;
+};
+
+static struct long_opnds long_opnds_get(struct s390_cpu *cpu, const struct s390_insn *in,
+					unsigned wsize)
+{
+	uint64_t am = am_of(cpu);
+	struct long_opnds o;
+
+	if ((in->r1 | in->r3) & 1)
+		spec_exc(cpu);
+	o.pad = (uint16_t)addr2(cpu, in);
+	if (wsize == 1)
+		o.pad &= 0xFF;
+	o.a1 = R(in->r1) & am;
+	o.l1 = get_len(cpu, in->r1 + 1);
+	o.a3 = R(in->r3) & am;
+	o.l3 = get_len(cpu, in->r3 + 1);
+	if (wsize == 2 && ((o.l1 | o.l3) & 1))
+		spec_exc(cpu);
+	return o;
+}
+
+static void long_opnds_put(struct s390_cpu *cpu, const struct s390_insn *in,
+			   const struct long_opnds *o)
+{
+	put_addr(cpu, in->r1, o->a1);
+	put_len(cpu, in->r1 + 1, o->l1);
+	put_addr(cpu, in->r3, o->a3);
+	put_len(cpu, in->r3 + 1, o->l3);
+}
+
+/*
  * MOVE LONG EXTENDED (wsize 1) and MOVE LONG UNICODE (wsize 2). One
  * execution either moves or pads, up to the end of the page of the
  * operands; CC 3 while first-operand bytes remain. The pad is the low
@@ -104,46 +143,35 @@ static inline uint64_t min64(uint64_t a, uint64_t b)
  */
 unsigned s390_mvcle(struct s390_cpu *cpu, const struct s390_insn *in, unsigned wsize)
 {
-	unsigned r1 = in->r1, r3 = in->r3;
 	uint64_t am = am_of(cpu);
+	struct long_opnds o = long_opnds_get(cpu, in, wsize);
+	unsigned cc = o.l1 == o.l3 ? 0 : o.l1 < o.l3 ? 1 : 2;
 
-	if ((r1 | r3) & 1)
-		spec_exc(cpu);
-	uint16_t pad = (uint16_t)addr2(cpu, in);
-	uint64_t d = R(r1) & am, dlen = get_len(cpu, r1 + 1);
-	uint64_t s = R(r3) & am, slen = get_len(cpu, r3 + 1);
-	unsigned cc = dlen == slen ? 0 : dlen < slen ? 1 : 2;
-
-	if (wsize == 2 && ((dlen | slen) & 1))
-		spec_exc(cpu);
-	if (dlen) {
-		uint64_t n = min64(dlen, page_left(d));
-		if (slen) {
-			n = min64(n, min64(slen, page_left(s)));
-			s390_probe(cpu, s, n, ACC_FETCH);
-			s390_probe(cpu, d, n, ACC_STORE);
+	if (o.l1) {
+		uint64_t n = min64(o.l1, page_left(o.a1));
+		if (o.l3) {
+			n = min64(n, min64(o.l3, page_left(o.a3)));
+			s390_probe(cpu, o.a3, n, ACC_FETCH);
+			s390_probe(cpu, o.a1, n, ACC_STORE);
 			for (uint64_t i = 0; i < n; i++)
-				st8(cpu, (d + i) & am, ld8(cpu, (s + i) & am));
-			s = (s + n) & am;
-			slen -= n;
+				st8(cpu, (o.a1 + i) & am, ld8(cpu, (o.a3 + i) & am));
+			o.a3 = (o.a3 + n) & am;
+			o.l3 -= n;
 		} else {
-			s390_probe(cpu, d, n, ACC_STORE);
+			s390_probe(cpu, o.a1, n, ACC_STORE);
 			for (uint64_t i = 0; i < n; i++) {
-				uint8_t b = (uint8_t)pad;
-				if (wsize == 2 && !((dlen - i) & 1))
-					b = (uint8_t)(pad >> 8);
-				st8(cpu, (d + i) & am, b);
+				uint8_t b = (uint8_t)o.pad;
+				if (wsize == 2 && !((o.l1 - i) & 1))
+					b = (uint8_t)(o.pad >> 8);
+				st8(cpu, (o.a1 + i) & am, b);
 			}
 		}
-		d = (d + n) & am;
-		dlen -= n;
-		if (dlen)
+		o.a1 = (o.a1 + n) & am;
+		o.l1 -= n;
+		if (o.l1)
 			cc = 3;
 	}
-	put_addr(cpu, r1, d);
-	put_len(cpu, r1 + 1, dlen);
-	put_addr(cpu, r3, s);
-	put_len(cpu, r3 + 1, slen);
+	long_opnds_put(cpu, in, &o);
 	return cc;
 }
 
@@ -154,48 +182,35 @@ unsigned s390_mvcle(struct s390_cpu *cpu, const struct s390_insn *in, unsigned w
  */
 unsigned s390_clcle(struct s390_cpu *cpu, const struct s390_insn *in, unsigned wsize)
 {
-	unsigned r1 = in->r1, r3 = in->r3;
 	uint64_t am = am_of(cpu);
-
-	if ((r1 | r3) & 1)
-		spec_exc(cpu);
-	uint16_t pad = (uint16_t)addr2(cpu, in);
-	uint64_t a1 = R(r1) & am, l1 = get_len(cpu, r1 + 1);
-	uint64_t a3 = R(r3) & am, l3 = get_len(cpu, r3 + 1);
-	uint64_t n = l1 > l3 ? l1 : l3, limit = wsize == 1 ? CLCLE_CHUNK : CLCLU_CHUNK;
+	struct long_opnds o = long_opnds_get(cpu, in, wsize);
+	uint64_t n = o.l1 > o.l3 ? o.l1 : o.l3, limit = wsize == 1 ? CLCLE_CHUNK : CLCLU_CHUNK;
 	unsigned cc = 0;
 
-	if (wsize == 1)
-		pad &= 0xFF;
-	if (wsize == 2 && ((l1 | l3) & 1))
-		spec_exc(cpu);
 	if (n > limit) {
 		n = limit;
 		cc = 3;
 	}
 	for (; n; n -= wsize) {
-		uint16_t v1 = pad, v3 = pad;
-		if (l1)
-			v1 = wsize == 1 ? ld8(cpu, a1) : ld16(cpu, a1);
-		if (l3)
-			v3 = wsize == 1 ? ld8(cpu, a3) : ld16(cpu, a3);
+		uint16_t v1 = o.pad, v3 = o.pad;
+		if (o.l1)
+			v1 = wsize == 1 ? ld8(cpu, o.a1) : ld16(cpu, o.a1);
+		if (o.l3)
+			v3 = wsize == 1 ? ld8(cpu, o.a3) : ld16(cpu, o.a3);
 		if (v1 != v3) {
 			cc = v1 < v3 ? 1 : 2;
 			break;
 		}
-		if (l1) {
-			a1 = (a1 + wsize) & am;
-			l1 -= wsize;
+		if (o.l1) {
+			o.a1 = (o.a1 + wsize) & am;
+			o.l1 -= wsize;
 		}
-		if (l3) {
-			a3 = (a3 + wsize) & am;
-			l3 -= wsize;
+		if (o.l3) {
+			o.a3 = (o.a3 + wsize) & am;
+			o.l3 -= wsize;
 		}
 	}
-	put_addr(cpu, r1, a1);
-	put_len(cpu, r1 + 1, l1);
-	put_addr(cpu, r3, a3);
-	put_len(cpu, r3 + 1, l3);
+	long_opnds_put(cpu, in, &o);
 	return cc;
 }
 
