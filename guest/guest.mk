@@ -11,7 +11,7 @@ GUEST_CC ?= s390x-linux-gnu-gcc
 GUEST_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 GUEST_OUT := $(BUILD)/guest
 
-GUEST_PROGRAMS := hello smp timers pgm bench migrate migrate-long irqpend \
+GUEST_PROGRAMS := hello smp timers pgm keytrap bench migrate migrate-long irqpend \
                   heartbeat memtouch spin hostile-sclp hostile-sigp hostile-diag \
                   hostile-pgmloop hostile-oploop
 GUEST_ELFS     := $(GUEST_PROGRAMS:%=$(BUILD)/guest/%.elf)
