@@ -135,6 +135,33 @@ static void test_trap(void)
 static u8 page_pair[2 * 4096] __attribute__((aligned(4096)));
 static struct { u64 hi, lo; } quad __attribute__((aligned(16)));
 
+/*
+ * MVCLE of the 200 bytes at page_pair + 6000 to 100 bytes before the page
+ * boundary: once, or (loop) again while CC 3. Returns the CC; *left1 and
+ * *left3 get the lengths left in R3 and R5.
+ */
+static unsigned int mvcle_pages(bool loop, u64 *left1, u64 *left3)
+{
+	register u64 r2 __asm__("2") = (u64)&page_pair[4096 - 100];
+	register u64 r3 __asm__("3") = 200;
+	register u64 r4 __asm__("4") = (u64)&page_pair[6000];
+	register u64 r5 __asm__("5") = 200;
+	unsigned int cc;
+
+	/* CGIJ leaves the CC alone */
+	__asm__ __volatile__("0:	mvcle	%%r2, %%r4, 0\n"
+			     "	ipm	%[cc]\n"
+			     "	jno	1f\n"
+			     "	cgijne	%[loop], 0, 0b\n"
+			     "1:	srl	%[cc], 28\n"
+			     : [cc] "=&d" (cc), "+d" (r2), "+d" (r3), "+d" (r4), "+d" (r5)
+			     : [loop] "d" ((u64)loop)
+			     : "cc", "memory");
+	*left1 = r3;
+	*left3 = r5;
+	return cc;
+}
+
 static void test_cdsg_mvcle(void)
 {
 	register u64 r2 __asm__("2"), r3 __asm__("3"), r4 __asm__("4"), r5 __asm__("5");
@@ -157,25 +184,10 @@ static void test_cdsg_mvcle(void)
 	for (unsigned int i = 0; i < 200; i++)
 		page_pair[6000 + i] = (u8)i;
 	u64 len1, len3;
-	r2 = (u64)&page_pair[4096 - 100];
-	r3 = 200;
-	r4 = (u64)&page_pair[6000];
-	r5 = 200;
-	__asm__ __volatile__("mvcle %%r2, %%r4, 0\n ipm %[cc]\n srl %[cc], 28"
-			     : [cc] "=d" (cc), "+d" (r2), "+d" (r3), "+d" (r4), "+d" (r5)
-			     : : "cc", "memory");
-	len1 = r3;
-	len3 = r5;
+	cc = mvcle_pages(false, &len1, &len3);
 	printf("keytrap: mvcle across a page: cc %u left %lu and %lu\n", cc, len1, len3);
 	report("mvcle: cc 3 at the page boundary", cc == 3 && len1 == 100 && len3 == 100);
-	r2 = (u64)&page_pair[4096 - 100];
-	r3 = 200;
-	r4 = (u64)&page_pair[6000];
-	r5 = 200;
-	__asm__ __volatile__("0: mvcle %%r2, %%r4, 0\n jo 0b\n ipm %[cc]\n srl %[cc], 28"
-			     : [cc] "=d" (cc), "+d" (r2), "+d" (r3), "+d" (r4), "+d" (r5)
-			     : : "cc", "memory");
-	len1 = r3;
+	cc = mvcle_pages(true, &len1, &len3);
 	report("mvcle: repeated until cc 0, bytes equal", cc == 0 && len1 == 0 &&
 	       page_pair[4096 - 100 + 199] == 199 && page_pair[4096 - 100] == 0);
 }
