@@ -58,20 +58,18 @@ ifeq ($(ARCH),s390x)
   PGSTE := -Wl,--s390-pgste
 endif
 
-VMM_SRCS  := $(filter-out $(VMM_EXCLUDE),$(shell find vmm -name '*.c' -not -path 'vmm/compat/*' | sort))
+VMM_SRCS  := $(filter-out $(VMM_EXCLUDE),$(shell find vmm -name '*.c' | sort))
 VMM_LIB_SRCS := $(filter-out vmm/main.c,$(VMM_SRCS))
-# Debian's libseccomp.a was built with _FORTIFY_SOURCE against glibc.
-COMPAT_SRCS := vmm/compat/fortify.c
-ZVMM_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(VMM_SRCS) $(COMPAT_SRCS))
+ZVMM_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(VMM_SRCS))
 ZVMM_CFLAGS := $(CSTD) $(WARN) $(OPT) $(CC_SYS) -isystem $(SYSINC) -Ivmm \
-               -DZVMM_VERSION='"$(VERSION)"' -MMD -MP
-ZVMM_LIBS := $(DEBIAN_LIB)/libinih.a $(DEBIAN_LIB)/libseccomp.a
+               -I$(BUILD)/gen/$(ARCH) -DZVMM_VERSION='"$(VERSION)"' -MMD -MP
+ZVMM_LIBS := $(DEBIAN_LIB)/libinih.a
 
 all: $(OUT)/zvmm guest
 
 $(SYSINC)/.stamp:
 	$(Q)mkdir -p $(SYSINC)
-	$(Q)for h in ini.h seccomp.h seccomp-syscalls.h; do ln -sfn /usr/include/$$h $(SYSINC)/$$h; done
+	$(Q)ln -sfn /usr/include/ini.h $(SYSINC)/ini.h
 	$(Q)ln -sfn $(KERNEL_INC)/linux $(SYSINC)/linux
 	$(Q)ln -sfn $(KERNEL_INC)/asm-generic $(SYSINC)/asm-generic
 	$(Q)ln -sfn $(KERNEL_ASM) $(SYSINC)/asm
@@ -87,6 +85,20 @@ $(OUT)/zvmm: $(ZVMM_OBJS)
 	$(Q)$(LINK_CC) -static $(PGSTE) -o $@ $(ZVMM_OBJS) $(ZVMM_LIBS)
 
 -include $(ZVMM_OBJS:.o=.d)
+
+# The seccomp programs, built on this host with libseccomp for the
+# architecture each build targets (vmm/seccomp-lists.h, tools/seccomp-gen.c).
+$(BUILD)/tools/seccomp-gen: tools/seccomp-gen.c vmm/seccomp-lists.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(HOSTCC) $(CSTD) $(WARN) -O2 -Ivmm -o $@ $< -lseccomp
+
+$(BUILD)/gen/%/seccomp-bpf.h: $(BUILD)/tools/seccomp-gen
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$< $* >$@.tmp && mv $@.tmp $@
+
+$(OUT)/obj/vmm/seccomp-filter.o: $(BUILD)/gen/$(ARCH)/seccomp-bpf.h
 
 # ---------------------------------------------------------------------------
 # Host build of the same sources (glibc, dynamic) for the cmocka unit tests.
@@ -104,7 +116,9 @@ SKT_BINS   := $(patsubst tests/softkvm/%.c,$(BUILD)/tests/softkvm/%,$(SKT_SRCS))
 $(BUILD)/host/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $<")
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -I$(BUILD)/gen/$(HOST_ARCH) -c $< -o $@
+
+$(BUILD)/host/obj/vmm/seccomp-filter.o: $(BUILD)/gen/$(HOST_ARCH)/seccomp-bpf.h
 
 $(BUILD)/host/libzvmm.a: $(HOST_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -112,14 +126,17 @@ $(BUILD)/host/libzvmm.a: $(HOST_OBJS)
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/host/libzvmm.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  UNIT    $@")
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(UNIT_LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/host/libzvmm.a \
-		-lcmocka -linih -lseccomp -lpthread
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(UNIT_LDFLAGS) -Itests/unit -I$(BUILD)/gen -o $@ $< $(BUILD)/host/libzvmm.a \
+		-lcmocka -linih -lpthread
 
 $(BUILD)/tests/softkvm/%: tests/softkvm/%.c tests/softkvm/sk-test.h tests/unit/unit.h $(BUILD)/host/libzvmm.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  UNIT    $@")
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(UNIT_LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/host/libzvmm.a \
-		-lcmocka -linih -lseccomp -lpthread
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(UNIT_LDFLAGS) -Itests/unit -I$(BUILD)/gen -o $@ $< $(BUILD)/host/libzvmm.a \
+		-lcmocka -linih -lpthread
+
+# test_seccomp_bpf checks the s390x programs built on this host.
+$(BUILD)/tests/unit/test_seccomp_bpf $(BUILD)/s390x-unit/test_seccomp_bpf: $(BUILD)/gen/s390x/seccomp-bpf.h
 
 -include $(HOST_OBJS:.o=.d) $(UNIT_BINS:=.d) $(SKT_BINS:=.d)
 
@@ -144,23 +161,25 @@ $(S390X_UNIT_INC)/.stamp:
 $(S390X_UNIT)/obj/%.o: %.c $(S390X_UNIT_INC)/.stamp
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  S390XCC $<")
-	$(Q)$(S390X_UNIT_CC) $(HOST_CFLAGS) -I$(S390X_UNIT_INC) -c $< -o $@
+	$(Q)$(S390X_UNIT_CC) $(HOST_CFLAGS) -I$(S390X_UNIT_INC) -I$(BUILD)/gen/s390x -c $< -o $@
+
+$(S390X_UNIT)/obj/vmm/seccomp-filter.o: $(BUILD)/gen/s390x/seccomp-bpf.h
 
 $(S390X_UNIT)/libzvmm.a: $(S390X_UNIT_OBJS)
 	$(Q)rm -f $@ && s390x-linux-gnu-ar rcs $@ $^
 
 $(S390X_UNIT)/test_%: tests/unit/test_%.c tests/unit/unit.h $(S390X_UNIT)/libzvmm.a
 	@$(if $(Q),echo "  UNIT    $@ (s390x)")
-	$(Q)$(S390X_UNIT_CC) $(HOST_CFLAGS) -I$(S390X_UNIT_INC) -Itests/unit -o $@ $< \
+	$(Q)$(S390X_UNIT_CC) $(HOST_CFLAGS) -I$(S390X_UNIT_INC) -Itests/unit -I$(BUILD)/gen -o $@ $< \
 		$(S390X_UNIT)/libzvmm.a -L$(S390X_LIBDIR) -l:libcmocka.so.0 \
-		$(S390X_LIBDIR)/libinih.a $(S390X_LIBDIR)/libseccomp.a -lpthread
+		$(S390X_LIBDIR)/libinih.a -lpthread
 
 $(S390X_UNIT)/softkvm/test_%: tests/softkvm/test_%.c tests/softkvm/sk-test.h tests/unit/unit.h $(S390X_UNIT)/libzvmm.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  UNIT    $@ (s390x)")
-	$(Q)$(S390X_UNIT_CC) $(HOST_CFLAGS) -I$(S390X_UNIT_INC) -Itests/unit -o $@ $< \
+	$(Q)$(S390X_UNIT_CC) $(HOST_CFLAGS) -I$(S390X_UNIT_INC) -Itests/unit -I$(BUILD)/gen -o $@ $< \
 		$(S390X_UNIT)/libzvmm.a -L$(S390X_LIBDIR) -l:libcmocka.so.0 \
-		$(S390X_LIBDIR)/libinih.a $(S390X_LIBDIR)/libseccomp.a -lpthread
+		$(S390X_LIBDIR)/libinih.a -lpthread
 
 -include $(S390X_UNIT_OBJS:.o=.d) $(S390X_UNIT_BINS:=.d) $(S390X_SKT_BINS:=.d)
 

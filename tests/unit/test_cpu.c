@@ -362,6 +362,56 @@ static void test_other_cpu_store(void **state)
 	assert_int_equal(vm->cpu.gpr[1], 7);
 }
 
+/*
+ * MVC, XC, CLC within a page (one host pointer each) and across a page
+ * boundary (byte by byte) give the same architected results: MVC one
+ * byte ahead of its source propagates that byte, XC of a field with
+ * itself clears it.
+ */
+static void test_ss_within_and_across_pages(void **state)
+{
+	struct vm *vm = *state;
+	static const uint8_t prog[] = {
+		0xD2, 0x0E, 0x20, 0x01, 0x20, 0x00,	/* mvc 1(15,%r2),0(%r2) */
+		0xD2, 0x0E, 0x30, 0x01, 0x30, 0x00,	/* mvc 1(15,%r3),0(%r3) */
+		0xD7, 0xFF, 0x40, 0x00, 0x40, 0x00,	/* xc 0(256,%r4),0(%r4) */
+		0xD5, 0x0F, 0x20, 0x00, 0x30, 0x00,	/* clc 0(16,%r2),0(%r3) */
+		0xD7, 0x1F, 0x50, 0x00, 0x50, 0x20,	/* xc 0(32,%r5),32(%r5) */
+	};
+	uint8_t want[32];
+
+	code(vm, prog, sizeof(prog));
+	vm->cpu.gpr[2] = 0x3000;
+	vm->cpu.gpr[3] = 0x3FF8;	/* 8 bytes before 0x4000 */
+	vm->cpu.gpr[4] = 0x5000;
+	vm->cpu.gpr[5] = 0x5FF0;
+	vm->ram[0x3000] = 0xAB;
+	vm->ram[0x3FF8] = 0xCD;
+	memset(vm->ram + 0x5000, 0x5A, 256);
+	memset(vm->ram + 0x5FF0, 0x0F, 32);
+	memset(vm->ram + 0x6010, 0xFF, 32);
+
+	assert_int_equal(s390_cpu_run(&vm->cpu, 2), S390_EV_BUDGET);
+	memset(want, 0xAB, 16);
+	assert_memory_equal(vm->ram + 0x3000, want, 16);
+	memset(want, 0xCD, 16);
+	assert_memory_equal(vm->ram + 0x3FF8, want, 16);
+
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	memset(want, 0, sizeof(want));
+	for (unsigned i = 0; i < 256; i += 32)
+		assert_memory_equal(vm->ram + 0x5000 + i, want, 32);
+	assert_int_equal(cc(vm), 0);
+
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(cc(vm), 1);	/* 0xAB < 0xCD */
+
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	memset(want, 0xF0, sizeof(want));
+	assert_memory_equal(vm->ram + 0x5FF0, want, 32);
+	assert_int_equal(cc(vm), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +427,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_into_next_insn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_budget_inside_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_cpu_store, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ss_within_and_across_pages, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

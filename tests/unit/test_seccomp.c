@@ -7,7 +7,7 @@
  * that entered the vCPU list may still do what a vCPU does, but socket()
  * (fine on the main thread) kills the child, blaming that vCPU; the main
  * thread keeps its own list. Skipped where the kernel has no seccomp
- * (qemu-user). Links with -lseccomp.
+ * (qemu-user).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -13,6 +13,11 @@
 #       also boot as real guests through `zvmm run --accel soft` (vCPU
 #       thread, SCLP console, exit convention): same console as QEMU, and
 #       zvmm's exit status the code of the EXIT line (0 turns it off)
+#   CSMITH_S390X=50                                  the first 50 programs
+#       (all of ./seeds) of at most CSMITH_S390X_MAX (20,000,000) instructions
+#       also boot through the s390x build of zvmm (build/s390x/zvmm) under
+#       qemu-s390x-static, a big-endian host for the interpreter and
+#       softkvm (--seccomp off: qemu-user has no seccomp); 0 turns it off
 #
 # A program that does not finish within CSMITH_BUDGET instructions on the
 # interpreter, or CSMITH_TIMEOUT seconds under QEMU, is skipped (csmith
@@ -23,6 +28,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 RUNELF=$BUILD/tests/diff/runelf/runelf
 ZVMM=${ZVMM:-$BUILD/zvmm}
 ZVMM_N=${CSMITH_ZVMM:-10}
+S390X_ZVMM=${S390X_ZVMM:-$BUILD/s390x/zvmm}
+S390X_N=${CSMITH_S390X:-50}
+S390X_MAX=${CSMITH_S390X_MAX:-20000000}
+QEMU_USER=${QEMU_USER:-qemu-s390x-static}
 QEMU=${QEMU:-qemu-system-s390x}
 GUEST_CC=${GUEST_CC:-s390x-linux-gnu-gcc}
 BUDGET=${CSMITH_BUDGET:-300000000}
@@ -48,36 +57,42 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 
-# zvmm_check DESC P: the program P.elf booted by zvmm against QEMU's
-# console P.qemu; one TAP line.
+# zvmm_check DESC P WHAT SECONDS COMMAND...: the program P.elf booted by
+# COMMAND (a zvmm run) against QEMU's console P.qemu; one TAP line.
 zvmm_check() {
-	local desc=$1 p=$2 zrc code
-	timeout "$TIMEOUT" "$ZVMM" run --quiet --accel soft "$p.elf" \
-		</dev/null >"$p.zvmm" 2>"$p.zerr"
+	local desc=$1 p=$2 what=$3 secs=$4 zrc code
+	shift 4
+	timeout "$secs" "$@" "$p.elf" </dev/null >"$p.$what" 2>"$p.$what.err"
 	zrc=$?
 	code=$(sed -n 's/^EXIT: STATUS=\([0-9][0-9]*\)$/\1/p' "$p.qemu" | tail -n 1)
 	code=$(( ${code:-0} >> 1 ))
 	if [ "$zrc" -eq 124 ]; then
-		echo "not ok $n - $desc through zvmm run: timed out after ${TIMEOUT}s"
-		failed="$failed $seed/$march/zvmm"
-	elif ! cmp -s "$p.qemu" "$p.zvmm"; then
-		echo "not ok $n - $desc through zvmm run: consoles differ"
-		diff "$p.qemu" "$p.zvmm" | head -10 | sed 's/^/# /'
-		sed 's/^/# /' "$p.zerr" | head -3
-		failed="$failed $seed/$march/zvmm"
+		echo "not ok $n - $desc through $what: timed out after ${secs}s"
+		failed="$failed $seed/$march/$what"
+	elif ! cmp -s "$p.qemu" "$p.$what"; then
+		echo "not ok $n - $desc through $what: consoles differ"
+		diff "$p.qemu" "$p.$what" | head -10 | sed 's/^/# /'
+		sed 's/^/# /' "$p.$what.err" | head -3
+		failed="$failed $seed/$march/$what"
 	elif [ "$zrc" -ne "$code" ]; then
-		echo "not ok $n - $desc through zvmm run: exit status $zrc, wanted $code"
-		sed 's/^/# /' "$p.zerr" | head -3
-		failed="$failed $seed/$march/zvmm"
+		echo "not ok $n - $desc through $what: exit status $zrc, wanted $code"
+		sed 's/^/# /' "$p.$what.err" | head -3
+		failed="$failed $seed/$march/$what"
 	else
-		echo "ok $n - $desc through zvmm run: $(grep -m1 '^checksum\|^unexpected' "$p.zvmm"), status $zrc"
+		echo "ok $n - $desc through $what: $(grep -m1 '^checksum\|^unexpected' "$p.$what"), status $zrc"
 	fi
 }
 [ "$ZVMM_N" -gt 0 ] && [ ! -x "$ZVMM" ] && ZVMM_N=0 &&
 	echo "# $ZVMM not built: no programs through zvmm run"
+if [ "$S390X_N" -gt 0 ] &&
+   { [ ! -x "$S390X_ZVMM" ] || ! command -v "$QEMU_USER" >/dev/null; }; then
+	S390X_N=0
+	echo "# $S390X_ZVMM or $QEMU_USER missing: no programs through the s390x build"
+fi
 
 n=0
 booted=0
+s390x_booted=0
 failed=""
 for seed in $seeds; do
 	for march in $MARCH; do
@@ -100,7 +115,7 @@ for seed in $seeds; do
 		timeout "$TIMEOUT" "$QEMU" -M s390-ccw-virtio -nographic -kernel "$p.elf" \
 			</dev/null 2>/dev/null | tr -d '\r' >"$p.qemu"
 		qrc=${PIPESTATUS[0]}
-		"$RUNELF" -b "$BUDGET" "$p.elf" >"$p.interp" 2>"$p.ierr"
+		"$RUNELF" -s -b "$BUDGET" "$p.elf" >"$p.interp" 2>"$p.ierr"
 		irc=$?
 		if [ "$qrc" -eq 124 ] || [ "$irc" -eq 124 ]; then
 			echo "ok $n - $desc # SKIP runs too long (qemu $qrc, interpreter $irc)"
@@ -120,7 +135,16 @@ for seed in $seeds; do
 		if [ "$booted" -lt "$ZVMM_N" ]; then
 			booted=$((booted + 1))
 			n=$((n + 1))
-			zvmm_check "$desc" "$p"
+			zvmm_check "$desc" "$p" "zvmm run" "$TIMEOUT" \
+				"$ZVMM" run --quiet --accel soft
+		fi
+		insns=$(awk '/^runelf: insns/ { print $3 }' "$p.ierr")
+		if [ "$s390x_booted" -lt "$S390X_N" ] &&
+		   [ "${insns:-$S390X_MAX}" -lt "$S390X_MAX" ]; then
+			s390x_booted=$((s390x_booted + 1))
+			n=$((n + 1))
+			zvmm_check "$desc" "$p" "s390x zvmm" $((TIMEOUT * 12)) \
+				"$QEMU_USER" "$S390X_ZVMM" run --quiet --accel soft --seccomp off
 		fi
 	done
 done

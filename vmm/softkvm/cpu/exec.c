@@ -451,6 +451,50 @@ static bool cas64(struct s390_cpu *cpu, uint64_t a, uint64_t *cmp, uint64_t nv)
  * behaves as the architecture says). */
 enum ss_kind { SS_MVC, SS_NC, SS_OC, SS_XC, SS_CLC, SS_TR };
 
+/*
+ * ss_op on host memory, for operands that each stay within one page (the
+ * common case: a page holds them whole, so one TLB lookup each replaces
+ * one per byte). The result is that of the byte-by-byte definition, also
+ * for overlapping operands (MVC propagating a byte). Returns the CC, or
+ * -1 for MVC, which sets none.
+ */
+static int ss_host(enum ss_kind k, uint8_t *d, const uint8_t *s, unsigned len)
+{
+	unsigned nz = 0;
+
+	switch (k) {
+	case SS_MVC:
+		if (d > s && d < s + len) {
+			for (unsigned i = 0; i < len; i++)
+				d[i] = s[i];
+		} else {
+			memmove(d, s, len);
+		}
+		return -1;
+	case SS_CLC:
+		for (unsigned i = 0; i < len; i++)
+			if (d[i] != s[i])
+				return d[i] < s[i] ? 1 : 2;
+		return 0;
+	case SS_XC:
+		if (d == s) {	/* the idiom that clears storage */
+			memset(d, 0, len);
+			return 0;
+		}
+		for (unsigned i = 0; i < len; i++)
+			nz |= d[i] ^= s[i];
+		return nz != 0;
+	case SS_NC:
+		for (unsigned i = 0; i < len; i++)
+			nz |= d[i] &= s[i];
+		return nz != 0;
+	default:	/* SS_OC; TR does not come here */
+		for (unsigned i = 0; i < len; i++)
+			nz |= d[i] |= s[i];
+		return nz != 0;
+	}
+}
+
 static void ss_op(struct s390_cpu *cpu, enum ss_kind k, uint64_t a1, uint64_t a2, unsigned len)
 {
 	uint64_t am = amode_mask(cpu->psw_mask);
@@ -467,6 +511,15 @@ static void ss_op(struct s390_cpu *cpu, enum ss_kind k, uint64_t a1, uint64_t a2
 	}
 	s390_probe(cpu, a2, len, ACC_FETCH);
 	s390_probe(cpu, a1, len, k == SS_CLC ? ACC_FETCH : ACC_STORE);
+	if ((a1 & 0xFFF) + len <= 4096 && (a2 & 0xFFF) + len <= 4096) {
+		const uint8_t *src = tlb_host(cpu, a2, ACC_FETCH);
+		uint8_t *dst = tlb_host(cpu, a1, k == SS_CLC ? ACC_FETCH : ACC_STORE);
+		int r = ss_host(k, dst, src, len);
+
+		if (r >= 0)
+			cc_const(cpu, (unsigned)r);
+		return;
+	}
 	for (unsigned i = 0; i < len; i++) {
 		uint64_t x = (a1 + i) & am, y = (a2 + i) & am;
 		uint8_t s = ld8(cpu, y), d;
