@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	memset(ram, 0, MEM_SIZE);
 	memset(mem.keys, 0, MEM_SIZE >> 12);
-	memset(mem.code, 0, MEM_SIZE >> 12);
+	memset(mem.code, 0, (MEM_SIZE >> 12) * sizeof(*mem.code));
 	memcpy(hdr, data, size < sizeof(hdr) ? size : sizeof(hdr));
 	const uint8_t *code = data + sizeof(hdr);
 	size_t clen = size > sizeof(hdr) ? size - sizeof(hdr) : 0;
@@ -77,12 +77,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!cpu.icache && s390_cpu_init(&cpu, &mem))
 		abort();
 	struct s390_insn *ic = cpu.icache;
-	uint64_t *tag = cpu.icache_tag, *ipage = cpu.icache_ipage;
+	struct s390_iblk *blk = cpu.iblk;
+	unsigned used = cpu.icache_used;
 	memset(&cpu, 0, sizeof(cpu));
 	cpu.mem = &mem;
 	cpu.icache = ic;
-	cpu.icache_tag = tag;
-	cpu.icache_ipage = ipage;
+	cpu.iblk = blk;
+	cpu.icache_used = used;	/* the flush below finds the blocks by it */
 	cpu.cr[14] = 0xC2000000;
 	cpu.cpuid = 0xFF00000020980000ULL;
 	s390_cpu_flush(&cpu);

@@ -249,6 +249,69 @@ static void test_self_modifying_code(void **state)
 	assert_int_equal(vm->cpu.psw_addr, 0x2004);
 }
 
+/* A store into the next instruction of the same decoded block is seen. */
+static void test_store_into_next_insn(void **state)
+{
+	struct vm *vm = *state;
+	/* 0x2000: mvi 7(%r2),2 (the immediate of the lhi) ; 0x2004: lhi %r1,1 */
+	static const uint8_t prog[] = {
+		0x92, 0x02, 0x20, 0x07,
+		0xA7, 0x18, 0x00, 0x01,
+	};
+	code(vm, prog, sizeof(prog));
+	vm->cpu.gpr[2] = 0x2000;
+	assert_int_equal(s390_cpu_run(&vm->cpu, 2), S390_EV_BUDGET);
+	assert_int_equal(vm->cpu.gpr[1], 2);
+	assert_int_equal(vm->cpu.psw_addr, 0x2008);
+}
+
+/* The budget stops inside a block and the rest runs on the next call. */
+static void test_budget_inside_block(void **state)
+{
+	struct vm *vm = *state;
+	/* aghi %r1,1 five times */
+	static const uint8_t prog[] = {
+		0xA7, 0x1B, 0x00, 0x01, 0xA7, 0x1B, 0x00, 0x01,
+		0xA7, 0x1B, 0x00, 0x01, 0xA7, 0x1B, 0x00, 0x01,
+		0xA7, 0x1B, 0x00, 0x01,
+	};
+	code(vm, prog, sizeof(prog));
+	assert_int_equal(s390_cpu_run(&vm->cpu, 3), S390_EV_BUDGET);
+	assert_int_equal(vm->cpu.gpr[1], 3);
+	assert_int_equal(vm->cpu.psw_addr, CODE + 12);
+	assert_int_equal(vm->cpu.stat_insns, 3);
+	assert_int_equal(s390_cpu_run(&vm->cpu, 2), S390_EV_BUDGET);
+	assert_int_equal(vm->cpu.gpr[1], 5);
+	assert_int_equal(vm->cpu.psw_addr, CODE + 20);
+	assert_int_equal(vm->cpu.stat_insns, 5);
+}
+
+/* A store by another CPU drops this CPU's decoded code of the page. */
+static void test_other_cpu_store(void **state)
+{
+	struct vm *vm = *state;
+	struct s390_cpu other;
+	/* cpu: 0x2000: lhi %r1,1 ; other: 0x3000: mvi 3(%r2),7 */
+	static const uint8_t prog[] = { 0xA7, 0x18, 0x00, 0x01 };
+	static const uint8_t store[] = { 0x92, 0x07, 0x20, 0x03 };
+
+	code(vm, prog, sizeof(prog));
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(vm->cpu.gpr[1], 1);
+
+	assert_int_equal(s390_cpu_init(&other, &vm->mem), 0);
+	memcpy(vm->ram + 0x3000, store, sizeof(store));
+	other.psw_mask = PSW_MASK_64;
+	other.psw_addr = 0x3000;
+	other.gpr[2] = 0x2000;
+	assert_int_equal(s390_cpu_run(&other, 1), S390_EV_BUDGET);
+	s390_cpu_destroy(&other);
+
+	vm->cpu.psw_addr = CODE;
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(vm->cpu.gpr[1], 7);
+}
+
 /*
  * MVC, XC, CLC within a page (one host pointer each) and across a page
  * boundary (byte by byte) give the same architected results: MVC one
@@ -311,6 +374,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cc_arith, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cc_alc_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_self_modifying_code, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_into_next_insn, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_budget_inside_block, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_other_cpu_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ss_within_and_across_pages, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -283,14 +283,9 @@ static void vcpu_to_cpu(struct sk_vcpu *v)
 	c->ckc = s->ckc;
 	c->bea = s->gbea;
 	s390_cpu_set_cputm(c, (int64_t)s->cputm);
-	/*
-	 * The VMM may have written memory, CRs or the prefix meanwhile. The
-	 * flush also clears the code-page flags all vCPUs share: vm->lock
-	 * keeps two vCPUs from doing that at once.
-	 */
-	pthread_mutex_lock(&v->vm->lock);
+	/* The VMM may have written memory, CRs or the prefix meanwhile; the
+	 * flush touches only this vCPU's TLBs and decoded blocks. */
 	s390_cpu_flush(c);
-	pthread_mutex_unlock(&v->vm->lock);
 }
 
 void sk_cpu_to_vcpu(struct sk_vcpu *v)

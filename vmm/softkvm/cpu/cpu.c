@@ -28,7 +28,7 @@ int s390_mem_init(struct s390_mem *mem, uint8_t *ram, uint64_t size)
 	mem->ram = ram;
 	mem->size = size & PAGE_MASK_4K;
 	mem->keys = calloc(mem->size >> 12 ? mem->size >> 12 : 1, 1);
-	mem->code = calloc(mem->size >> 12 ? mem->size >> 12 : 1, 1);
+	mem->code = calloc(mem->size >> 12 ? mem->size >> 12 : 1, sizeof(*mem->code));
 	mem->dirty = calloc(((mem->size >> 12) + 63) / 64 + 1, sizeof(uint64_t));
 	mem->log_dirty = false;
 	mem->keys_used = false;
@@ -44,7 +44,8 @@ void s390_mem_destroy(struct s390_mem *mem)
 	free(mem->keys);
 	free(mem->code);
 	free(mem->dirty);
-	mem->keys = mem->code = NULL;
+	mem->keys = NULL;
+	mem->code = NULL;
 	mem->dirty = NULL;
 }
 
@@ -55,26 +56,26 @@ int s390_cpu_init(struct s390_cpu *cpu, struct s390_mem *mem)
 	cpu->cr[0] = 0xE0;
 	cpu->cr[14] = 0xC2000000;
 	cpu->cpuid = S390_DEFAULT_CPUID;
-	cpu->icache = calloc(S390_ICACHE_SIZE, sizeof(*cpu->icache));
-	cpu->icache_tag = calloc(S390_ICACHE_SIZE, sizeof(uint64_t));
-	cpu->icache_ipage = calloc(S390_ICACHE_SIZE, sizeof(uint64_t));
-	if (!cpu->icache || !cpu->icache_tag || !cpu->icache_ipage) {
+	/* the pool, then room for one scratch block with its end entry */
+	cpu->icache = calloc(S390_ICACHE_SIZE + S390_IBLK_MAX + 1, sizeof(*cpu->icache));
+	cpu->iblk = calloc(S390_IBLK_SIZE, sizeof(*cpu->iblk));
+	if (!cpu->icache || !cpu->iblk) {
 		s390_cpu_destroy(cpu);
 		return -1;
 	}
+	for (int i = 0; i < S390_IBLK_SIZE; i++)
+		cpu->iblk[i].addr = TLB_EMPTY;
 	cpu->cputm_ref = s390_tod_now(cpu);
 	s390_tlb_flush(cpu);
-	s390_icache_flush(cpu);
 	return 0;
 }
 
 void s390_cpu_destroy(struct s390_cpu *cpu)
 {
 	free(cpu->icache);
-	free(cpu->icache_tag);
-	free(cpu->icache_ipage);
+	free(cpu->iblk);
 	cpu->icache = NULL;
-	cpu->icache_tag = cpu->icache_ipage = NULL;
+	cpu->iblk = NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -127,6 +128,7 @@ bool s390_psw_valid(uint64_t mask, uint64_t addr)
 
 _Noreturn void s390_pgm(struct s390_cpu *cpu, uint16_t code)
 {
+	s390_cur_sync(cpu);
 	cpu->pgm_code = code;
 	cpu->pgm_ilc = cpu->cur_ilen;
 	cpu->pgm_old_addr = (cpu->cur_addr + cpu->cur_ilen) & amode_mask(cpu->psw_mask);
@@ -137,6 +139,7 @@ _Noreturn void s390_pgm(struct s390_cpu *cpu, uint16_t code)
  * the old PSW is the current one (invalid PSW, odd address). */
 _Noreturn void s390_pgm_early(struct s390_cpu *cpu, uint16_t code)
 {
+	s390_cur_sync(cpu);
 	cpu->pgm_code = code;
 	cpu->pgm_ilc = 0;
 	cpu->pgm_old_addr = cpu->psw_addr;

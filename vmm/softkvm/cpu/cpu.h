@@ -102,7 +102,9 @@ struct s390_mem {
 	uint8_t *ram;     /* size bytes of big-endian guest storage */
 	uint64_t size;    /* multiple of 4096 */
 	uint8_t *keys;    /* size / 4096 storage keys: ACC(4) F R C x */
-	uint8_t *code;    /* size / 4096 flags: page holds decoded code */
+	/* size / 4096 code generations: odd while some CPU holds decoded
+	 * code of the page; a store into it makes it even (atomic) */
+	uint32_t *code;
 	/*
 	 * Dirty logging (s390_mem_set_log): one bit per 4 KiB page stored
 	 * to, host uint64_t order, while log_dirty is set. Bits are set
@@ -136,7 +138,19 @@ struct s390_tlbe {
 
 #define S390_TLB_SIZE 256
 #define S390_DIRTY_PEND 8
-#define S390_ICACHE_SIZE 4096
+#define S390_ICACHE_SIZE 8192   /* decoded instructions per CPU */
+#define S390_IBLK_SIZE 2048     /* block slots per CPU (power of 2) */
+#define S390_IBLK_MAX 32        /* instructions per block */
+
+/* A decoded block: straight-line instructions of one page, in order,
+ * followed by an end entry (see exec.c). */
+struct s390_iblk {
+	uint64_t addr;   /* logical address of the first, TLB_EMPTY if none */
+	uint64_t apage;  /* absolute page they were decoded from */
+	uint32_t gen;    /* mem->code[] of that page at the time */
+	uint32_t n;      /* instructions, without the end entry */
+	struct s390_insn *first;
+};
 
 enum s390_acc { ACC_FETCH = 0, ACC_STORE = 1, ACC_IFETCH = 2, ACC_N = 3 };
 
@@ -184,14 +198,26 @@ struct s390_cpu {
 	uint64_t cur_addr;   /* address of the instruction being executed */
 	uint8_t cur_ilen;    /* its length (for ILC) */
 	int64_t budget;
+	/* inside run(): the decoded instruction being executed (NULL between
+	 * blocks), its block's first entry, absolute page and the budget
+	 * when the block began; cur_addr, cur_ilen and budget follow from
+	 * them (s390_cur_sync) */
+	const struct s390_insn *cur_in;
+	const struct s390_insn *blk_first;
+	uint64_t blk_apage;
+	int64_t blk_left;
+	const void *end_h;   /* run_loop()'s end-of-block handler */
 	jmp_buf *exc;
 	uint16_t pgm_code;   /* pending program interruption */
 	uint8_t pgm_ilc;     /* instruction length stored with it (0 = early) */
 	uint64_t pgm_old_addr;
 	struct s390_tlbe tlb[ACC_N][S390_TLB_SIZE];
-	struct s390_insn *icache;  /* S390_ICACHE_SIZE entries, lazily allocated */
-	uint64_t *icache_tag;
-	uint64_t *icache_ipage;    /* absolute page of each entry's instruction */
+	/* decode cache: blocks of decoded instructions in a pool
+	 * (S390_ICACHE_SIZE entries and a scratch block after them), found
+	 * through S390_IBLK_SIZE direct-mapped slots */
+	struct s390_insn *icache;
+	struct s390_iblk *iblk;
+	unsigned icache_used;
 	/* pages stored to without a store-TLB entry (uncached fills,
 	 * lowcore), marked dirty at the next s390_cpu_dirty_sync() */
 	uint64_t dirty_pend[S390_DIRTY_PEND];

@@ -2,14 +2,14 @@
 /*
  * The execution loop and the instruction handlers.
  *
- * s390_cpu_run() fetches through the decode cache and jumps to the
- * handler of the decoded operation (threaded code: a label per operation,
- * a dispatch at the end of every handler; see run_loop()). Handlers see the
- * decoded fields, read and write registers directly, go through the
- * inline accessors of internal.h for storage, record the condition code
- * lazily and raise program interruptions with s390_pgm(), which unwinds to
- * the loop with longjmp. At entry to a handler psw_addr already holds the
- * address of the next sequential instruction.
+ * s390_cpu_run() runs blocks of decoded instructions, jumping from one
+ * handler to the next (threaded code: a label per operation, a dispatch at
+ * the end of every handler; see run_loop()). Handlers see the decoded
+ * fields, read and write registers directly, go through the inline
+ * accessors of internal.h for storage, record the condition code lazily
+ * and raise program interruptions with s390_pgm(), which unwinds to the
+ * loop with longjmp. psw_addr is not kept up to date inside the loop: the
+ * next sequential address is NPC, and handlers that leave store it.
  */
 #include "softkvm/cpu/internal.h"
 
@@ -78,7 +78,7 @@ static inline void set_link_bal(struct s390_cpu *cpu, unsigned r, uint64_t next)
 		set_link(cpu, r, next);
 		return;
 	}
-	uint32_t v = (uint32_t)(cpu->cur_ilen / 2) << 30 | cc_compute(cpu) << 28 |
+	uint32_t v = (uint32_t)(cpu->cur_in->ilen / 2) << 30 | cc_compute(cpu) << 28 |
 		     (uint32_t)((cpu->psw_mask & PSW_MASK_PM) >> 16) |
 		     ((uint32_t)next & 0xFFFFFF);
 	W32(r, v);
@@ -675,22 +675,6 @@ static int icpt(struct s390_cpu *cpu, const struct s390_insn *in)
 	return S390_EV_INTERCEPT;
 }
 
-static const struct s390_insn *fetch_slow(struct s390_cpu *cpu, uint64_t addr,
-					  struct s390_insn *scratch);
-
-/* the tag of no cached instruction: addresses are even */
-static const uint64_t never_tag = TLB_EMPTY;
-
-static inline const struct s390_insn *fetch(struct s390_cpu *cpu, uint64_t addr,
-					    struct s390_insn *scratch)
-{
-	unsigned idx = (unsigned)(addr >> 1) & (S390_ICACHE_SIZE - 1);
-
-	if (likely(cpu->icache_tag[idx] == addr))
-		return &cpu->icache[idx];
-	return fetch_slow(cpu, addr, scratch);
-}
-
 /* EXECUTE: decode the target with byte 1 ORed with R1 bits 56-63 */
 static void ex_decode(struct s390_cpu *cpu, unsigned r1, uint64_t ta, struct s390_insn *tin)
 {
@@ -706,8 +690,6 @@ static void ex_decode(struct s390_cpu *cpu, unsigned r1, uint64_t ta, struct s39
 	if (r1)
 		b[1] |= (uint8_t)cpu->gpr[r1];
 	s390_decode(b, tin);
-	tin->next = tin;
-	tin->next_tag = &never_tag;
 	if (tin->op == OP_EX || tin->op == OP_EXRL)
 		s390_pgm(cpu, PGM_EXECUTE);
 }
@@ -721,20 +703,201 @@ static int wait_event(const struct s390_cpu *cpu)
 	return S390_EV_DISABLED_WAIT;
 }
 
+/* ------------------------------------------------------------------ */
+/* decoded blocks */
+
+/* Control (most likely) does not go on to the next instruction, or what
+ * follows is data: the block ends here. Only a matter of speed. */
+static bool ends_block(const struct s390_insn *in)
+{
+	switch (in->op) {
+	case OP_BCR:
+		return in->r1 == 15 && in->r2;
+	case OP_BC:
+		return in->r1 == 15;
+	case OP_BRC:
+	case OP_BRCL:
+		return in->m3 == 15;
+	case OP_BAS: case OP_BASR: case OP_BAL: case OP_BALR: case OP_BRAS:
+	case OP_BRASL: case OP_LPSW: case OP_LPSWE: case OP_SVC: case OP_INVALID:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void block_entry(struct s390_insn *e, const uint8_t *p, uint64_t addr,
+			const void *const *handler)
+{
+	s390_decode(p, e);
+	e->h = handler[e->op];
+	e->addr = addr;
+	e->npc = addr + e->ilen;
+}
+
+/* The entry after a block's last instruction: go on at addr. */
+static void block_end(struct s390_insn *e, uint64_t addr, const void *end_h)
+{
+	e->op = OP_INVALID;
+	e->ilen = 0;
+	e->h = end_h;
+	e->addr = e->npc = addr;
+}
+
+/*
+ * Decode the block at ia into slot b: instructions of ia's page, up to
+ * S390_IBLK_MAX, the end of the page or ends_block(). An instruction that
+ * straddles the page boundary is decoded alone into the scratch block
+ * and not cached: false.
+ */
+static bool block_build(struct s390_cpu *cpu, struct s390_iblk *b, uint64_t ia,
+			const void *const *handler)
+{
+	struct s390_insn *x = cpu->icache + S390_ICACHE_SIZE;
+	uint64_t am = amode_mask(cpu->psw_mask);
+	const uint8_t *p = tlb_host(cpu, ia, ACC_IFETCH);
+	unsigned off = (unsigned)ia & 0xFFF, len = s390_insn_len(*p), n = 0;
+	uint64_t apage = (uint64_t)(p - cpu->mem->ram) - off;
+
+	cpu->stat_icache_miss++;
+	if (off + len > 0x1000) {
+		uint8_t bytes[6];
+
+		for (unsigned i = 0; i < len; i++)
+			bytes[i] = *tlb_host(cpu, (ia + i) & am, ACC_IFETCH);
+		block_entry(&x[0], bytes, ia, handler);
+		block_end(&x[1], ia + len, cpu->end_h);
+		return false;
+	}
+	/* mark before decoding: a later store into the page is seen */
+	uint32_t gen = s390_code_mark(cpu, ia, apage);
+	if (cpu->icache_used + S390_IBLK_MAX + 1 > S390_ICACHE_SIZE)
+		s390_icache_flush(cpu);
+
+	struct s390_insn *e = cpu->icache + cpu->icache_used;
+	const uint8_t *pg = cpu->mem->ram + apage;
+	uint64_t addr = ia;
+
+	while (n < S390_IBLK_MAX) {
+		len = s390_insn_len(pg[off]);
+		if (off + len > 0x1000)
+			break;
+		block_entry(&e[n], pg + off, addr, handler);
+		off += len;
+		addr += len;
+		if (ends_block(&e[n++]) || off == 0x1000)
+			break;
+	}
+	block_end(&e[n], addr, cpu->end_h);
+	cpu->icache_used += n + 1;
+	b->addr = ia;
+	b->apage = apage;
+	b->gen = gen;
+	b->n = n;
+	b->first = e;
+	return true;
+}
+
+/*
+ * The block to run at ia when the slot has none or one that needs more
+ * budget than is left: decoded anew, or the first `left` instructions of
+ * it copied into the scratch block with an end entry after them.
+ */
+static const struct s390_insn *block_get(struct s390_cpu *cpu, uint64_t ia,
+					 int64_t left, const void *const *handler)
+{
+	struct s390_iblk *b = &cpu->iblk[(ia >> 1) & (S390_IBLK_SIZE - 1)];
+	struct s390_insn *x = cpu->icache + S390_ICACHE_SIZE;
+
+	/* what a program interruption on the fetch sees: ILC 2, the
+	 * instruction counted, as if it had been decoded */
+	cpu->cur_in = NULL;
+	cpu->cur_addr = ia;
+	cpu->cur_ilen = 2;
+	cpu->psw_addr = ia;
+	cpu->budget = left - 1;
+	if (ia & 1)
+		s390_pgm_early(cpu, PGM_SPECIFICATION);
+	if (b->addr != ia || s390_code_gen(cpu->mem, b->apage) != b->gen) {
+		if (!block_build(cpu, b, ia, handler)) {
+			cpu->blk_apage = TLB_EMPTY;
+			return x;
+		}
+	}
+	cpu->blk_apage = b->apage;
+	if (b->n <= left)
+		return b->first;
+	memcpy(x, b->first, (size_t)left * sizeof(*x));
+	block_end(&x[left], b->first[left].addr, cpu->end_h);
+	return x;
+}
+
+void s390_block_break(struct s390_cpu *cpu)
+{
+	/* the entry after the current one becomes an end entry: its
+	 * address is where execution goes on */
+	if (cpu->cur_in)
+		((struct s390_insn *)cpu->cur_in)[1].h = cpu->end_h;
+}
+
+void s390_cur_sync(struct s390_cpu *cpu)
+{
+	const struct s390_insn *in = cpu->cur_in;
+
+	if (!in)
+		return;
+	cpu->cur_addr = in->addr;
+	cpu->cur_ilen = in->ilen;
+	cpu->budget = cpu->blk_left - (in + 1 - cpu->blk_first);
+	cpu->cur_in = NULL;
+}
+
 #define PRIV() do { \
 	if (cpu->psw_mask & PSW_MASK_PSTATE) \
 		s390_pgm(cpu, PGM_PRIVILEGED); \
 } while (0)
 #define ALIGNED(a, n) do { if ((a) & ((n) - 1)) spec(cpu); } while (0)
 #define BRANCH(t) do { \
-	cpu->bea = cpu->cur_addr; \
-	npc = (t) & am; \
-	cpu->psw_addr = npc; \
-	if (unlikely(cpu->kick)) \
+	a = (t) & am; \
+	cpu->bea = cpu->cur_in->addr; \
+	left -= in + 1 - first; \
+	if (unlikely(cpu->kick)) { \
+		cpu->cur_in = NULL; \
+		cpu->psw_addr = a; \
+		cpu->budget = left; \
 		return S390_EV_STOPPED; \
-	JUMP; \
+	} \
+	LOOKUP(a); \
 } while (0)
-#define REL(off) (ia + (uint64_t)((int64_t)(off) * 2))
+/* leave run_loop() after this instruction (its budget is counted by
+ * s390_cpu_run() from cur_in) */
+/*
+ * Run the decoded target of EXECUTE at ta as a block of its own: relative
+ * forms count from ta, its successor is EXECUTE's, and cur_in stays at
+ * EXECUTE (instruction address and ILC of interruptions, the count).
+ */
+#define EXECUTE(ta) do { \
+	tin[0].h = handler[tin[0].op]; \
+	tin[0].addr = (ta); \
+	tin[0].npc = in->npc; \
+	block_end(&tin[1], in->npc, &&lbl_END); \
+	left -= in + 1 - first; \
+	first = &tin[1]; \
+	in = &tin[0]; \
+	goto *in->h; \
+} while (0)
+/* go on at addr through slow: (PSW mask changed) */
+#define MODE_CHANGED(addr) do { \
+	cpu->psw_addr = (addr); \
+	left -= in + 1 - first; \
+	goto slow; \
+} while (0)
+#define LEAVE(ev) do { \
+	cpu->psw_addr = NPC; \
+	return (ev); \
+} while (0)
+#define REL(off) (in->addr + (uint64_t)((int64_t)(off) * 2))
+#define NPC     (in->npc & am)
 #define EA_RX   ea(cpu, am, in->x2, in->b2, in->d2)
 #define EA_2    ea(cpu, am, 0, in->b2, in->d2)
 #define EA_1    ea(cpu, am, 0, in->b1, in->d1)
@@ -744,8 +907,8 @@ static int wait_event(const struct s390_cpu *cpu)
 #define r3 (in->r3)
 
 /*
- * The interpreter loop: fetch through the decode cache, dispatch, repeat,
- * until an event. Program interruptions leave it by longjmp.
+ * The interpreter loop: find the decoded block, run its instructions,
+ * repeat, until an event. Program interruptions leave it by longjmp.
  */
 
 static int run_loop(struct s390_cpu *cpu)
@@ -757,59 +920,80 @@ static int run_loop(struct s390_cpu *cpu)
 #include "softkvm/cpu/insns.def"
 #undef INSN
 	};
-	struct s390_insn tin, scratch;
-	const struct s390_insn *in;
-	uint64_t ia, npc, am, a, v;
+	struct s390_insn tin[2];
+	const struct s390_insn *in, *first;
+	const struct s390_iblk *blk;
+	uint64_t ia, am, a, v;
 	int64_t left;
 	uint32_t w;
 
-	/* after anything that changed the PSW mask: events, addressing mode */
+	/*
+	 * Threaded code over decoded blocks. A block is an array of decoded
+	 * instructions of one page, each holding its handler's address,
+	 * and an end entry after them: NEXT is in++ and a jump to the
+	 * handler, so nothing but the pointer carries from one instruction
+	 * to the next. Every handler ends with its own copy of NEXT (or
+	 * LOOKUP after a taken branch), so each has its own indirect branch
+	 * for the predictor.
+	 *
+	 * The budget is charged per block: LOOKUP takes a block only if
+	 * `left` (the budget at its start) covers all of it, otherwise a
+	 * copy of as many instructions as are left. Leaving a block at in
+	 * subtracts in + 1 - first. The only per-instruction store is
+	 * cpu->cur_in, from which s390_cur_sync() derives the instruction
+	 * address, ILC and budget for program interruptions and for
+	 * s390_cpu_run() after a return; handlers read the next address
+	 * as NPC.
+	 */
+#define LOOKUP(target) do { \
+	ia = (target); \
+	if (unlikely(left <= 0)) { \
+		cpu->cur_in = NULL; \
+		cpu->psw_addr = ia; \
+		cpu->budget = left; \
+		return S390_EV_BUDGET; \
+	} \
+	blk = &cpu->iblk[(ia >> 1) & (S390_IBLK_SIZE - 1)]; \
+	if (likely(blk->addr == ia && blk->n <= left && \
+		   s390_code_gen(cpu->mem, blk->apage) == blk->gen)) { \
+		in = blk->first; \
+		cpu->blk_apage = blk->apage; \
+	} else { \
+		in = block_get(cpu, ia, left, handler); \
+	} \
+	first = in; \
+	cpu->blk_first = in; \
+	cpu->blk_left = left; \
+	cpu->cur_in = in; \
+	goto *in->h; \
+} while (0)
+#define NEXT do { \
+	in++; \
+	cpu->cur_in = in; \
+	goto *in->h; \
+} while (0)
+
+	left = cpu->budget;
+	cpu->cur_in = NULL;
+	cpu->end_h = &&lbl_END;
+
+	/* after anything that changed the PSW mask: events, addressing
+	 * mode; psw_addr and left are up to date */
 slow:
+	cpu->cur_in = NULL;
+	cpu->budget = left;
 	if (unlikely(cpu->psw_mask & (PSW_MASK_WAIT | PSW_MASK_DAT)))
 		return wait_event(cpu);
 	if (unlikely(cpu->kick))
 		return S390_EV_STOPPED;
 	am = amode_mask(cpu->psw_mask);
+	LOOKUP(cpu->psw_addr);
 
-	/*
-	 * Threaded code: every handler ends with a copy of NEXT (or JUMP
-	 * after a taken branch), so that each has its own indirect branch
-	 * for the predictor. The next address (npc) and the budget live in
-	 * locals; the PSW address and the budget are stored for whoever
-	 * looks (handlers, exceptions) but never read back here. NEXT finds
-	 * the sequential successor through the link in the decoded entry,
-	 * checked by its tag, so the only dependency from one instruction
-	 * to the next is one load; JUMP goes through the cache's index.
-	 */
-#define DISPATCH(nx) do { \
-	in = (nx); \
-	cpu->cur_addr = ia; \
-	cpu->cur_ilen = in->ilen; \
-	npc = (ia + in->ilen) & am; \
-	cpu->psw_addr = npc; \
-	goto *handler[in->op]; \
-} while (0)
-#define COUNT() do { \
-	if (unlikely(left <= 0)) \
-		return S390_EV_BUDGET; \
-	cpu->budget = --left; \
-	ia = npc; \
-} while (0)
-#define NEXT do { \
-	COUNT(); \
-	if (likely(*in->next_tag == ia)) \
-		DISPATCH(in->next); \
-	DISPATCH(fetch(cpu, ia, &scratch)); \
-} while (0)
-#define JUMP do { \
-	COUNT(); \
-	DISPATCH(fetch(cpu, ia, &scratch)); \
-} while (0)
-
-	npc = cpu->psw_addr;
-	left = cpu->budget;
-	for (;;) {
-	JUMP;
+	/* the end of a block (or of an executed instruction): go on at
+	 * in->addr, this entry is no instruction */
+lbl_END:
+	left -= in - first;
+	LOOKUP(in->addr & am);
 
 	switch ((enum s390_op)in->op) {
 	case OP_INVALID: lbl_INVALID:
@@ -1459,22 +1643,22 @@ slow:
 	case OP_BASR: lbl_BASR: case OP_BALR: lbl_BALR:
 		a = R(r2);
 		if (in->op == OP_BASR)
-			set_link(cpu, r1, cpu->psw_addr);
+			set_link(cpu, r1, NPC);
 		else
-			set_link_bal(cpu, r1, cpu->psw_addr);
+			set_link_bal(cpu, r1, NPC);
 		if (r2)
 			BRANCH(a);
 		NEXT;
 	case OP_BAS: lbl_BAS: case OP_BAL: lbl_BAL:
 		a = EA_RX;
 		if (in->op == OP_BAS)
-			set_link(cpu, r1, cpu->psw_addr);
+			set_link(cpu, r1, NPC);
 		else
-			set_link_bal(cpu, r1, cpu->psw_addr);
+			set_link_bal(cpu, r1, NPC);
 		BRANCH(a);
 		NEXT;
 	case OP_BRAS: lbl_BRAS: case OP_BRASL: lbl_BRASL:
-		set_link(cpu, r1, cpu->psw_addr);
+		set_link(cpu, r1, NPC);
 		BRANCH(REL(I2));
 		NEXT;
 	case OP_BCTR: lbl_BCTR:
@@ -1517,16 +1701,12 @@ slow:
 	}
 	case OP_EX: lbl_EX:
 		a = EA_RX;
-		ex_decode(cpu, r1, a, &tin);
-		in = &tin;
-		ia = a;
-		goto *handler[in->op];
+		ex_decode(cpu, r1, a, &tin[0]);
+		EXECUTE(a);
 	case OP_EXRL: lbl_EXRL:
 		a = REL(I2) & am;
-		ex_decode(cpu, r1, a, &tin);
-		in = &tin;
-		ia = a;
-		goto *handler[in->op];
+		ex_decode(cpu, r1, a, &tin[0]);
+		EXECUTE(a);
 
 	/* ---- atomics ---- */
 	case OP_CS: lbl_CS: case OP_CSY: lbl_CSY: {
@@ -1629,25 +1809,26 @@ slow:
 			W32(r2, cpu->psw_mask);
 		NEXT;
 	case OP_SAM24: lbl_SAM24:
-		if (cpu->psw_addr > 0xFFFFFF)
+		if (NPC > 0xFFFFFF)
 			spec(cpu);
 		cpu->psw_mask &= ~PSW_MASK_64;
-		goto slow;
+		MODE_CHANGED(NPC);
 	case OP_SAM31: lbl_SAM31:
-		if (cpu->psw_addr > 0x7FFFFFFF)
+		if (NPC > 0x7FFFFFFF)
 			spec(cpu);
 		cpu->psw_mask = (cpu->psw_mask & ~PSW_MASK_64) | PSW_MASK_BA;
-		goto slow;
+		MODE_CHANGED(NPC);
 	case OP_SAM64: lbl_SAM64:
 		cpu->psw_mask |= PSW_MASK_64;
-		goto slow;
+		MODE_CHANGED(NPC);
 	case OP_SVC: lbl_SVC:
-		s390_lc_put16(cpu, LC_SVC_ILC, cpu->cur_ilen);
+		s390_lc_put16(cpu, LC_SVC_ILC, cpu->cur_in->ilen);
 		s390_lc_put16(cpu, LC_SVC_CODE, (uint8_t)I2);
+		cpu->psw_addr = NPC;
 		s390_cpu_psw_swap(cpu, LC_SVC_OLD, LC_SVC_NEW);
 		if (!s390_psw_valid(cpu->psw_mask, cpu->psw_addr))
 			s390_pgm_early(cpu, PGM_SPECIFICATION);
-		goto slow;
+		MODE_CHANGED(cpu->psw_addr);
 
 	/* ---- privileged control ---- */
 	case OP_LPSW: lbl_LPSW: case OP_LPSWE: lbl_LPSWE: {
@@ -1666,7 +1847,7 @@ slow:
 			    ((s & 0x80000000ULL) ? PSW_MASK_BA : 0);
 			ad = s & 0x7FFFFFFFULL;
 		}
-		cpu->bea = cpu->cur_addr;
+		cpu->bea = cpu->cur_in->addr;
 		s390_load_psw(cpu, m, ad);
 		if (!s390_psw_valid(m, ad))
 			s390_pgm_early(cpu, PGM_SPECIFICATION);
@@ -1678,7 +1859,7 @@ slow:
 		if (b & 0xB8)   /* bits 0, 2-4 must be zero */
 			spec(cpu);
 		cpu->psw_mask = (cpu->psw_mask & 0x00FFFFFFFFFFFFFFULL) | (uint64_t)b << 56;
-		return S390_EV_IRQ_WINDOW;
+		LEAVE(S390_EV_IRQ_WINDOW);
 	}
 	case OP_STNSM: lbl_STNSM: case OP_STOSM: lbl_STOSM: {
 		PRIV();
@@ -1689,7 +1870,7 @@ slow:
 			spec(cpu);
 		st8(cpu, a, old);
 		cpu->psw_mask = (cpu->psw_mask & 0x00FFFFFFFFFFFFFFULL) | (uint64_t)nb << 56;
-		return S390_EV_IRQ_WINDOW;
+		LEAVE(S390_EV_IRQ_WINDOW);
 	}
 	case OP_LCTL: lbl_LCTL: case OP_LCTLG: lbl_LCTLG: case OP_STCTL: lbl_STCTL: case OP_STCTG: lbl_STCTG: {
 		PRIV();
@@ -1719,7 +1900,7 @@ slow:
 				(cpu->cr[c] & 0xFFFFFFFF00000000ULL) | (uint32_t)vals[i];
 		}
 		s390_tlb_flush(cpu);
-		return S390_EV_IRQ_WINDOW;
+		LEAVE(S390_EV_IRQ_WINDOW);
 	}
 	case OP_SPX: lbl_SPX: {
 		PRIV();
@@ -1791,7 +1972,7 @@ slow:
 		a = EA_2;
 		ALIGNED(a, 8);
 		cpu->ckc = ld64(cpu, a);
-		return S390_EV_IRQ_WINDOW;
+		LEAVE(S390_EV_IRQ_WINDOW);
 	case OP_STCKC: lbl_STCKC:
 		PRIV();
 		a = EA_2;
@@ -1803,7 +1984,7 @@ slow:
 		a = EA_2;
 		ALIGNED(a, 8);
 		s390_cpu_set_cputm(cpu, (int64_t)ld64(cpu, a));
-		return S390_EV_IRQ_WINDOW;
+		LEAVE(S390_EV_IRQ_WINDOW);
 	case OP_STPT: lbl_STPT:
 		PRIV();
 		a = EA_2;
@@ -1948,53 +2129,14 @@ slow:
 	case OP_STCPS: lbl_STCPS: case OP_RCHP: lbl_RCHP: case OP_SCHM: lbl_SCHM: case OP_CHSC: lbl_CHSC: case OP_SIGA: lbl_SIGA:
 	case OP_XSCH: lbl_XSCH:
 		PRIV();
-		return icpt(cpu, in);
+		LEAVE(icpt(cpu, in));
 	}
 out:
-	;
-	}
+	NEXT;
 }
 
 /* ------------------------------------------------------------------ */
 /* the loop */
-
-/* decode-cache miss: fetch (access exceptions with ILC 2), decode, fill */
-static const struct s390_insn *fetch_slow(struct s390_cpu *cpu, uint64_t addr,
-					  struct s390_insn *scratch)
-{
-	unsigned idx = (unsigned)(addr >> 1) & (S390_ICACHE_SIZE - 1);
-
-	if (addr & 1)
-		s390_pgm_early(cpu, PGM_SPECIFICATION);
-	cpu->stat_icache_miss++;
-	/* an access exception on fetch is reported with ILC 2 */
-	cpu->cur_addr = addr;
-	cpu->cur_ilen = 2;
-	uint8_t b[6];
-	uint8_t *p = tlb_host(cpu, addr, ACC_IFETCH);
-	unsigned len = s390_insn_len(*p);
-	uint64_t am = amode_mask(cpu->psw_mask);
-	bool cross = (addr & 0xFFF) + len > 0x1000;
-
-	if (!cross)
-		memcpy(b, p, len);
-	else
-		for (unsigned i = 0; i < len; i++)
-			b[i] = *tlb_host(cpu, (addr + i) & am, ACC_IFETCH);
-	if (cross) {
-		s390_decode(b, scratch);
-		scratch->next = scratch;
-		scratch->next_tag = &never_tag;
-		return scratch;
-	}
-	s390_decode(b, &cpu->icache[idx]);
-	unsigned nidx = (idx + len / 2) & (S390_ICACHE_SIZE - 1);
-	cpu->icache[idx].next = &cpu->icache[nidx];
-	cpu->icache[idx].next_tag = &cpu->icache_tag[nidx];
-	cpu->icache_tag[idx] = addr;
-	cpu->icache_ipage[idx] = (uint64_t)(p - cpu->mem->ram) & PAGE_MASK_4K;
-	return &cpu->icache[idx];
-}
 
 /* The instruction of a pending operation exception into cpu->icpt, the
  * PSW past it (suppression); false if it cannot be read back. */
@@ -2035,6 +2177,7 @@ enum s390_event s390_cpu_run(struct s390_cpu *cpu, int64_t budget)
 			goto leave;
 	}
 	ev = run_loop(cpu);
+	s390_cur_sync(cpu);
 leave:
 	cpu->stat_insns += (uint64_t)(budget - cpu->budget);
 	cpu->exc = NULL;

@@ -44,11 +44,12 @@ struct s390_insn {
 	int64_t i2;        /* immediate (or relative offset in halfwords) */
 	int32_t ri;        /* second relative offset (RIE-b/c: I4) */
 	uint8_t raw[6];    /* the instruction bytes */
-	/* decode cache: the entry (and its tag) where the sequential next
-	 * instruction would be cached; a scratch decode points at a tag
-	 * that never matches */
-	const struct s390_insn *next;
-	const uint64_t *next_tag;
+	/* decode cache: the handler (a label of run_loop()), the address
+	 * of the instruction (relative forms count from it) and that of
+	 * the next sequential one (for an executed instruction: EXECUTE's
+	 * successor), unmasked */
+	const void *h;
+	uint64_t addr, npc;
 };
 
 extern const char *const s390_op_names[OP_MAX];
@@ -91,6 +92,20 @@ enum s390_event s390_deliver_pgm(struct s390_cpu *cpu);
 uint8_t *s390_tlb_fill(struct s390_cpu *cpu, uint64_t la, enum s390_acc acc);
 void s390_tlb_flush(struct s390_cpu *cpu);
 void s390_icache_flush(struct s390_cpu *cpu);
+/* The code generation of the absolute page of abs (mem->code[]). */
+static inline uint32_t s390_code_gen(const struct s390_mem *mem, uint64_t abs)
+{
+	return __atomic_load_n(&mem->code[abs >> 12], __ATOMIC_RELAXED);
+}
+/* Mark absolute page apage, fetched from at logical address la, as
+ * holding decoded code: this CPU's stores into it take the fill path from
+ * now on. Returns its generation (odd) for the blocks decoded from it. */
+uint32_t s390_code_mark(struct s390_cpu *cpu, uint64_t la, uint64_t apage);
+/* The executing block must not go on past the current instruction. */
+void s390_block_break(struct s390_cpu *cpu);
+/* Make cur_addr, cur_ilen and budget describe the current instruction
+ * (before a program interruption is recorded). */
+void s390_cur_sync(struct s390_cpu *cpu);
 uint64_t s390_ld_slow(struct s390_cpu *cpu, uint64_t la, unsigned len);
 void s390_st_slow(struct s390_cpu *cpu, uint64_t la, uint64_t v, unsigned len);
 void s390_probe(struct s390_cpu *cpu, uint64_t la, uint64_t len, enum s390_acc acc);

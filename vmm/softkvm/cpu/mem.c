@@ -131,54 +131,97 @@ void s390_tlb_flush(struct s390_cpu *cpu)
 
 void s390_icache_flush(struct s390_cpu *cpu)
 {
-	if (!cpu->icache_tag)
+	if (!cpu->iblk)
 		return;
-	for (int i = 0; i < S390_ICACHE_SIZE; i++)
-		cpu->icache_tag[i] = TLB_EMPTY;
+	if (cpu->icache_used < S390_IBLK_SIZE) {
+		/* few decoded: a slot in use holds a block of the pool, so
+		 * drop just those (softkvm flushes on every KVM_RUN) */
+		for (unsigned i = 0; i < cpu->icache_used; i++) {
+			const struct s390_insn *e = &cpu->icache[i];
+			struct s390_iblk *b = &cpu->iblk[(e->addr >> 1) & (S390_IBLK_SIZE - 1)];
+
+			if (b->first == e)
+				b->addr = TLB_EMPTY;
+		}
+	} else {
+		for (int i = 0; i < S390_IBLK_SIZE; i++)
+			cpu->iblk[i].addr = TLB_EMPTY;
+	}
+	cpu->icache_used = 0;
+	/* the pool is free again: the executing block must not go on */
+	s390_block_break(cpu);
 }
 
 /*
- * The code-page flags and the storage keys belong to the memory that all
+ * The code generations and the storage keys belong to the memory that all
  * vCPUs share, and every vCPU thread reads and writes them: each access is
- * a relaxed atomic, so concurrent vCPUs are defined behaviour (and
- * ThreadSanitizer-clean). This does not yet make one vCPU's store drop
- * another vCPU's decoded instructions (docs/interpreter.md, gaps).
+ * atomic, so concurrent vCPUs are defined behaviour (and
+ * ThreadSanitizer-clean). A block records the generation of its page and
+ * is used only while it is unchanged, so a store that reaches the fill
+ * path drops every vCPU's blocks of that page. A store through a
+ * store-TLB entry that another vCPU filled before the page became code
+ * still goes unnoticed (docs/interpreter.md, gaps).
  */
-static inline uint8_t code_flag(const struct s390_mem *mem, uint64_t abs)
+/* Step the page's generation until its parity is `parity` (another vCPU
+ * may step it meanwhile); returns the generation reached. */
+static uint32_t code_step(struct s390_mem *mem, uint64_t abs, uint32_t parity)
 {
-	return __atomic_load_n(&mem->code[abs >> 12], __ATOMIC_RELAXED);
+	uint32_t *g = &mem->code[abs >> 12];
+	uint32_t v = __atomic_load_n(g, __ATOMIC_RELAXED);
+
+	while ((v & 1) != parity)
+		if (__atomic_compare_exchange_n(g, &v, v + 1, false,
+						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return v + 1;
+	return v;
 }
 
-static inline void code_flag_set(struct s390_mem *mem, uint64_t abs, uint8_t v)
+static void store_entry_drop(struct s390_cpu *cpu, struct s390_tlbe *e,
+			     uint64_t apage)
 {
-	__atomic_store_n(&mem->code[abs >> 12], v, __ATOMIC_RELAXED);
+	if (e->page != TLB_EMPTY && e->host == cpu->mem->ram + apage) {
+		store_entry_gone(cpu, e);
+		e->page = TLB_EMPTY;
+	}
 }
 
+uint32_t s390_code_mark(struct s390_cpu *cpu, uint64_t la, uint64_t apage)
+{
+	struct s390_mem *mem = cpu->mem;
+	uint32_t v = s390_code_gen(mem, apage);
+
+	if (v & 1) {
+		/* marked by another CPU, this one may still hold the page
+		 * in its store TLB under la (logical = real, one alias) */
+		store_entry_drop(cpu, &cpu->tlb[ACC_STORE][(la >> 12) & (S390_TLB_SIZE - 1)],
+				 apage);
+		return v;
+	}
+	v = code_step(mem, apage, 1);
+	/* no store may bypass the fill path for this page now */
+	for (int i = 0; i < S390_TLB_SIZE; i++)
+		store_entry_drop(cpu, &cpu->tlb[ACC_STORE][i], apage);
+	return v;
+}
+
+/*
+ * Everything behind the interpreter's back: the TLBs and the decoded
+ * blocks. The code generations stay: an odd one without blocks only sends
+ * the next store into its page through the fill path once.
+ */
 void s390_cpu_flush(struct s390_cpu *cpu)
 {
 	s390_tlb_flush(cpu);
 	s390_icache_flush(cpu);
-	if (cpu->mem && cpu->mem->code)
-		for (uint64_t pg = 0; pg < cpu->mem->size; pg += 4096)
-			code_flag_set(cpu->mem, pg, 0);
 }
 
-/* A store hit a page that holds decoded instructions: drop them. */
+/* A store hit a page that holds decoded instructions: a new generation
+ * drops its blocks (on every vCPU, at their next block entry). */
 static void code_page_written(struct s390_cpu *cpu, uint64_t abs_page)
 {
-	code_flag_set(cpu->mem, abs_page, 0);
-	if (!cpu->icache_tag)
-		return;
-	for (int i = 0; i < S390_ICACHE_SIZE; i++)
-		if (cpu->icache_ipage[i] == abs_page)
-			cpu->icache_tag[i] = TLB_EMPTY;
-	/* the instruction TLB entry must go too, so that the next decode of
-	 * this page marks it again */
-	for (int i = 0; i < S390_TLB_SIZE; i++) {
-		struct s390_tlbe *e = &cpu->tlb[ACC_IFETCH][i];
-		if (e->page != TLB_EMPTY && e->host == cpu->mem->ram + abs_page)
-			e->page = TLB_EMPTY;
-	}
+	code_step(cpu->mem, abs_page, 0);
+	if (cpu->cur_in && cpu->blk_apage == abs_page)
+		s390_block_break(cpu);
 }
 
 void s390_mem_touched(struct s390_cpu *cpu, uint64_t abs, uint64_t len)
@@ -186,7 +229,7 @@ void s390_mem_touched(struct s390_cpu *cpu, uint64_t abs, uint64_t len)
 	uint64_t end = abs + len;
 
 	for (uint64_t pg = abs & PAGE_MASK_4K; pg < end && pg < cpu->mem->size; pg += 4096)
-		if (code_flag(cpu->mem, pg))
+		if (s390_code_gen(cpu->mem, pg) & 1)
 			code_page_written(cpu, pg);
 }
 
@@ -225,7 +268,7 @@ uint8_t *s390_tlb_fill(struct s390_cpu *cpu, uint64_t la, enum s390_acc acc)
 			store_entry_gone(cpu, &cpu->tlb[ACC_STORE][(la >> 12) & (S390_TLB_SIZE - 1)]);
 		else
 			dirty_note(cpu, apage);
-		if (code_flag(mem, abs)) {
+		if (s390_code_gen(mem, abs) & 1) {
 			code_page_written(cpu, apage);
 			/* stays uncached in the store TLB only while code is there;
 			 * after the invalidation it may be cached again */
@@ -234,17 +277,6 @@ uint8_t *s390_tlb_fill(struct s390_cpu *cpu, uint64_t la, enum s390_acc acc)
 		if (pswkey && (kv & SKEY_F) && pswkey != (unsigned)(kv >> 4))
 			s390_pgm(cpu, PGM_PROTECTION);
 		__atomic_fetch_or(key, SKEY_R, __ATOMIC_RELAXED);
-		if (acc == ACC_IFETCH && !code_flag(mem, abs)) {
-			code_flag_set(mem, abs, 1);
-			/* no store may bypass the fill path for this page now */
-			for (int i = 0; i < S390_TLB_SIZE; i++) {
-				struct s390_tlbe *e = &cpu->tlb[ACC_STORE][i];
-				if (e->page != TLB_EMPTY && e->host == mem->ram + apage) {
-					store_entry_gone(cpu, e);
-					e->page = TLB_EMPTY;
-				}
-			}
-		}
 	}
 
 	if (cacheable) {
