@@ -264,6 +264,7 @@ int cmd_run(int argc, char **argv)
 		guest_mem_free(&gm);
 		return status_for_load_error(ret);
 	}
+	guest_mem_want_huge(&gm);
 	log_info("loaded %s: %u segment(s), start 0x%llx, %llu MiB, %u vCPU(s), accel %s",
 		 cfg.kernel, img.nsegs, (unsigned long long)img.start_addr,
 		 (unsigned long long)(cfg.mem_size >> 20), cfg.cpus,

@@ -35,10 +35,14 @@ int guest_mem_alloc(struct guest_mem *gm, uint64_t size)
 		munmap(raw + head + size, tail);
 	gm->base = raw + head;
 	gm->size = size;
+	return 0;
+}
+
+void guest_mem_want_huge(struct guest_mem *gm)
+{
 	/* Advice only: a host without THP (or s390 KVM without hpage)
 	 * keeps 4 KiB pages. */
-	(void)madvise(gm->base, size, MADV_HUGEPAGE);
-	return 0;
+	(void)madvise(gm->base, gm->size, MADV_HUGEPAGE);
 }
 
 void guest_mem_free(struct guest_mem *gm)

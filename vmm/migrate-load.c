@@ -99,8 +99,10 @@ static int alloc_memory(struct guest_mem *gm, uint64_t size)
 {
 	int r = guest_mem_alloc(gm, size);
 
-	if (!r)
+	if (!r) {
+		guest_mem_want_huge(gm);
 		guest_mem_prefault(gm);
+	}
 	return r;
 }
 
