@@ -22,7 +22,7 @@ int guest_mem_alloc(struct guest_mem *gm, uint64_t size);
  * without them: 404 ms instead of 36 ms for 128 MiB). `zvmm run` asks
  * after loading the image: with the host's usual THP defrag setting
  * (madvise), a first touch of advised memory may stall for direct
- * compaction, seen here as 4-5 ms in every other boot of hello; pages the
+ * compaction, seen here as 4-5 ms in 3 of 6 timed boots of hello; pages the
  * loader touched first stay small, the guest's later ones are huge.
  */
 void guest_mem_want_huge(struct guest_mem *gm);
