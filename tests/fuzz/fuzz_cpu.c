@@ -8,7 +8,9 @@
  * Input layout (missing bytes are zero):
  *   0   PSW mask          8   PSW address      16  16 GPRs (128 bytes)
  *   144 CR0               152 prefix (4)       156 PSW key for keys (1)
- *   157 flags (1): bit 0 program-new PSW re-enters the code, bit 1 keys
+ *   157 flags (1): bit 0 program-new PSW re-enters the code, bit 1 keys,
+ *                  bit 2 interpret only (else every block is translated
+ *                  where there is a translator)
  *   158 code...           copied to 0x2000 and to 0x9ff0 (page straddle)
  */
 #include <stdint.h>
@@ -79,11 +81,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct s390_insn *ic = cpu.icache;
 	struct s390_iblk *blk = cpu.iblk;
 	unsigned used = cpu.icache_used;
+	uint8_t *jit_buf = cpu.jit_buf;
+	uint32_t jit_size = cpu.jit_size;
 	memset(&cpu, 0, sizeof(cpu));
 	cpu.mem = &mem;
 	cpu.icache = ic;
 	cpu.iblk = blk;
 	cpu.icache_used = used;	/* the flush below finds the blocks by it */
+	cpu.jit_buf = jit_buf;
+	cpu.jit_size = jit_size;
+	/* translate every block as it is decoded, or (flag 4) interpret */
+	cpu.jit_after = (flags & 4) ? -1 : 0;
 	cpu.cr[14] = 0xC2000000;
 	cpu.cpuid = 0xFF00000020980000ULL;
 	s390_cpu_flush(&cpu);

@@ -24,9 +24,8 @@ struct vm {
 	uint8_t *ram;
 };
 
-static inline int setup(void **state)
+static inline void vm_init(struct vm *vm)
 {
-	struct vm *vm = calloc(1, sizeof(*vm));
 	vm->ram = calloc(1, RAM);
 	assert_int_equal(s390_mem_init(&vm->mem, vm->ram, RAM), 0);
 	assert_int_equal(s390_cpu_init(&vm->cpu, &vm->mem), 0);
@@ -34,6 +33,12 @@ static inline int setup(void **state)
 	put_be64(vm->ram + LC_PGM_NEW + 8, PGM_WAIT_ADDR);
 	vm->cpu.psw_mask = PSW_MASK_64;
 	vm->cpu.psw_addr = CODE;
+}
+
+static inline int setup(void **state)
+{
+	struct vm *vm = calloc(1, sizeof(*vm));
+	vm_init(vm);
 	*state = vm;
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bswap.h"
+#include "log.h"
 #include "softkvm/run.h"
 
 /* ------------------------------------------------------------------------ */
@@ -203,6 +204,22 @@ static void tod_set(void *opaque, uint64_t tod)
 	sk_set_guest_tod(v->vm, tod);
 }
 
+/*
+ * ZVMM_JIT (off, on or a count of interpreted runs before a block is
+ * translated) chooses the interpreter's translator; it is read for every
+ * new vCPU and a bad value is reported once.
+ */
+static void sk_jit_setting(struct s390_cpu *cpu)
+{
+	static bool warned;
+	const char *s = getenv("ZVMM_JIT");
+
+	if (s && s390_jit_parse(s, &cpu->jit_after) < 0 &&
+	    !__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
+		log_warn("softkvm: ZVMM_JIT=%s: want off, on or a count; "
+			 "using the default", s);
+}
+
 /* Bind the vCPU to the VM's current memory, creating its state once. */
 static int cpu_get(struct sk_vcpu *v)
 {
@@ -233,6 +250,7 @@ static int cpu_get(struct sk_vcpu *v)
 		free(c);
 		return -ENOMEM;
 	}
+	sk_jit_setting(&c->c);
 	c->c.tod_read = tod_read;
 	c->c.tod_set = tod_set;
 	c->c.tod_opaque = v;

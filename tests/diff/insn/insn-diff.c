@@ -648,6 +648,13 @@ int main(int argc, char **argv)
 	ram = calloc(1, RAM_SIZE);
 	if (!ram || s390_mem_init(&mem, ram, RAM_SIZE) || s390_cpu_init(&cpu, &mem))
 		return 2;
+	/* every case is one run of one instruction: translate at once, or
+	 * the translator would never see it (ZVMM_JIT=off: interpret) */
+	const char *jit = getenv("ZVMM_JIT");
+	if (s390_jit_parse(jit ? jit : "0", &cpu.jit_after) < 0) {
+		fprintf(stderr, "insn-diff: ZVMM_JIT=%s: want off, on or a count\n", jit);
+		return 2;
+	}
 
 	/* one file with all cases, one QEMU run */
 	unsigned tested[NOPS];

@@ -9,7 +9,8 @@
  *   runelf [-m MIB] [-b BUDGET] [-s] ELF
  *
  * The console goes to stdout. -s prints "runelf: insns N seconds S mips M"
- * on stderr (instructions executed by s390_cpu_run over its wall time).
+ * on stderr (instructions executed by s390_cpu_run over its wall time)
+ * and how many of them ran translated (ZVMM_JIT chooses the translator).
  * Exit status: the guest's exit code (from the disabled-wait address),
  * 124 when BUDGET instructions ran out, 125 for any other end (a crash,
  * an intercept it does not know, an interrupt loop).
@@ -221,6 +222,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "runelf: %s: %s\n", argv[optind], strerror(-err));
 		return EXIT_CRASH;
 	}
+	const char *jit = getenv("ZVMM_JIT");
+	if (jit && s390_jit_parse(jit, &vm.cpu.jit_after) < 0) {
+		fprintf(stderr, "runelf: ZVMM_JIT=%s: want off, on or a count\n", jit);
+		return EXIT_CRASH;
+	}
 	vm.cpu.psw_mask = 0x0000000180000000ULL;
 	vm.cpu.psw_addr = entry;
 
@@ -270,10 +276,15 @@ int main(int argc, char **argv)
 	}
 	double dt = now() - t0;
 	fflush(stdout);
-	if (stats)
+	if (stats) {
 		fprintf(stderr, "runelf: insns %llu seconds %.3f mips %.1f\n",
 			(unsigned long long)vm.cpu.stat_insns, dt,
 			dt > 0 ? (double)vm.cpu.stat_insns / dt / 1e6 : 0.0);
+		fprintf(stderr, "runelf: translated blocks %llu, insns run translated %.1f%%\n",
+			(unsigned long long)vm.cpu.stat_jit_blocks,
+			vm.cpu.stat_insns ? 100.0 * (double)vm.cpu.stat_jit_insns /
+					    (double)vm.cpu.stat_insns : 0.0);
+	}
 	s390_cpu_destroy(&vm.cpu);
 	s390_mem_destroy(&vm.mem);
 	free(ram);

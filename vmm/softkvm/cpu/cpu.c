@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "softkvm/cpu/internal.h"
+#include "softkvm/cpu/jit.h"
 
 /* facility bits: 0 N3, 1-2 z/Arch, 3 DAT-enh, 7 STFLE, 18 long disp,
  * 21 ext-imm, 25 STCKF, 34 gen-instr-ext, 35 execute-ext, 45 distinct-ops /
@@ -56,6 +56,7 @@ int s390_cpu_init(struct s390_cpu *cpu, struct s390_mem *mem)
 	cpu->cr[0] = 0xE0;
 	cpu->cr[14] = 0xC2000000;
 	cpu->cpuid = S390_DEFAULT_CPUID;
+	cpu->jit_after = S390_JIT_X86 ? S390_JIT_AFTER : -1;
 	/* the pool, then room for one scratch block with its end entry */
 	cpu->icache = calloc(S390_ICACHE_SIZE + S390_IBLK_MAX + 1, sizeof(*cpu->icache));
 	cpu->iblk = calloc(S390_IBLK_SIZE, sizeof(*cpu->iblk));
@@ -72,6 +73,7 @@ int s390_cpu_init(struct s390_cpu *cpu, struct s390_mem *mem)
 
 void s390_cpu_destroy(struct s390_cpu *cpu)
 {
+	s390_jit_free(cpu);
 	free(cpu->icache);
 	free(cpu->iblk);
 	cpu->icache = NULL;

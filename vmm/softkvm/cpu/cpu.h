@@ -141,6 +141,7 @@ struct s390_tlbe {
 #define S390_ICACHE_SIZE 8192   /* decoded instructions per CPU */
 #define S390_IBLK_SIZE 2048     /* block slots per CPU (power of 2) */
 #define S390_IBLK_MAX 32        /* instructions per block */
+#define S390_JIT_AFTER 8        /* default cpu->jit_after */
 
 /* A decoded block: straight-line instructions of one page, in order,
  * followed by an end entry (see exec.c). */
@@ -150,6 +151,12 @@ struct s390_iblk {
 	uint32_t gen;    /* mem->code[] of that page at the time */
 	uint32_t n;      /* instructions, without the end entry */
 	struct s390_insn *first;
+	/* translated code of the first jit_n instructions (jit.h), made
+	 * for addressing mode jit_am; NULL when none */
+	void *jit;
+	uint64_t jit_am;
+	uint16_t jit_n;
+	uint16_t hot;    /* interpreted runs left before translating it */
 };
 
 enum s390_acc { ACC_FETCH = 0, ACC_STORE = 1, ACC_IFETCH = 2, ACC_N = 3 };
@@ -190,6 +197,10 @@ struct s390_cpu {
 	/* Hand operation exceptions to the caller (S390_EV_OPEREXC) instead
 	 * of delivering them, as SIE does with ICTL_OPEREXC. */
 	bool icpt_operation;
+	/* Translate a block to host code (jit.h) after it ran this many
+	 * times interpreted; 0: as soon as it is decoded; -1: never.
+	 * s390_cpu_init() sets S390_JIT_AFTER where there is a translator. */
+	int jit_after;
 
 	/* --- private to the interpreter --- */
 	uint32_t cc_op;
@@ -222,8 +233,16 @@ struct s390_cpu {
 	 * lowcore), marked dirty at the next s390_cpu_dirty_sync() */
 	uint64_t dirty_pend[S390_DIRTY_PEND];
 	unsigned n_dirty_pend;
+	/* the translator's code buffer (jit.c): used bytes of size; full
+	 * until the next s390_icache_flush() */
+	uint8_t *jit_buf;
+	uint32_t jit_size, jit_used;
+	bool jit_full;
+	uint8_t jit_bail;    /* set by translated code that bailed out */
 	uint64_t stat_insns;
 	uint64_t stat_icache_miss;
+	uint64_t stat_jit_blocks;   /* translations made */
+	uint64_t stat_jit_insns;    /* instructions run translated */
 };
 
 /* Set up guest memory over ram[0, size): allocates keys and code flags. */
@@ -252,6 +271,10 @@ void s390_mem_take_dirty(struct s390_mem *mem, uint64_t *out, uint64_t first,
 /* Mark every page this CPU stored to since its last sync and empty its
  * store TLB, so that the next store to any page is seen again. */
 void s390_cpu_dirty_sync(struct s390_cpu *cpu);
+
+/* cpu->jit_after from a setting: "off", "on" or a count of interpreted
+ * runs; -EINVAL if it is none of these. Hosts without a translator get -1. */
+int s390_jit_parse(const char *s, int *after);
 
 /* Forget cached translations and decoded code (after external changes). */
 void s390_cpu_flush(struct s390_cpu *cpu);

@@ -11,7 +11,7 @@
  * loop with longjmp. psw_addr is not kept up to date inside the loop: the
  * next sequential address is NPC, and handlers that leave store it.
  */
-#include "softkvm/cpu/internal.h"
+#include "softkvm/cpu/jit.h"
 
 #define CR0_AFP 0x0000000000040000ULL
 
@@ -771,7 +771,7 @@ static bool block_build(struct s390_cpu *cpu, struct s390_iblk *b, uint64_t ia,
 	}
 	/* mark before decoding: a later store into the page is seen */
 	uint32_t gen = s390_code_mark(cpu, ia, apage);
-	if (cpu->icache_used + S390_IBLK_MAX + 1 > S390_ICACHE_SIZE)
+	if (cpu->icache_used + S390_IBLK_MAX + 1 > S390_ICACHE_SIZE || cpu->jit_full)
 		s390_icache_flush(cpu);
 
 	struct s390_insn *e = cpu->icache + cpu->icache_used;
@@ -795,6 +795,10 @@ static bool block_build(struct s390_cpu *cpu, struct s390_iblk *b, uint64_t ia,
 	b->gen = gen;
 	b->n = n;
 	b->first = e;
+	b->jit = NULL;
+	b->hot = cpu->jit_after > 0 ? (uint16_t)cpu->jit_after : 0;
+	if (cpu->jit_after == 0)
+		s390_jit_compile(cpu, b, am);
 	return true;
 }
 
@@ -922,10 +926,12 @@ static int run_loop(struct s390_cpu *cpu)
 	};
 	struct s390_insn tin[2];
 	const struct s390_insn *in, *first;
-	const struct s390_iblk *blk;
+	struct s390_iblk *blk;
 	uint64_t ia, am, a, v;
 	int64_t left;
 	uint32_t w;
+	bool nojit = false;
+	s390_jit_fn jit_fn;
 
 	/*
 	 * Threaded code over decoded blocks. A block is an array of decoded
@@ -954,19 +960,35 @@ static int run_loop(struct s390_cpu *cpu)
 		return S390_EV_BUDGET; \
 	} \
 	blk = &cpu->iblk[(ia >> 1) & (S390_IBLK_SIZE - 1)]; \
-	if (likely(blk->addr == ia && blk->n <= left && \
+	if (likely(blk->addr == ia && \
 		   s390_code_gen(cpu->mem, blk->apage) == blk->gen)) { \
-		in = blk->first; \
-		cpu->blk_apage = blk->apage; \
+		if (blk->jit && JIT_FITS(blk)) \
+			goto jit_run; \
+		if (likely(blk->n <= left)) { \
+			if (unlikely(blk->hot) && --blk->hot == 0) \
+				s390_jit_compile(cpu, blk, am); \
+			in = blk->first; \
+			cpu->blk_apage = blk->apage; \
+		} else { \
+			in = block_get(cpu, ia, left, handler); \
+		} \
 	} else { \
 		in = block_get(cpu, ia, left, handler); \
+		/* translated as it was decoded (jit_after 0) */ \
+		if (blk->jit && blk->addr == ia && JIT_FITS(blk) && \
+		    s390_code_gen(cpu->mem, blk->apage) == blk->gen) \
+			goto jit_run; \
 	} \
+	nojit = false; \
 	first = in; \
 	cpu->blk_first = in; \
 	cpu->blk_left = left; \
 	cpu->cur_in = in; \
 	goto *in->h; \
 } while (0)
+/* a translated block may run: budget, addressing mode, and not right
+ * after it bailed out at this address */
+#define JIT_FITS(b) ((b)->jit_n <= left && (b)->jit_am == am && !nojit)
 #define NEXT do { \
 	in++; \
 	cpu->cur_in = in; \
@@ -994,6 +1016,24 @@ slow:
 lbl_END:
 	left -= in - first;
 	LOOKUP(in->addr & am);
+
+	/* a translated block: it charges the budget itself; after a
+	 * bail-out the interpreter runs the block at the returned address
+	 * once */
+jit_run:
+	cpu->cur_in = NULL;
+	cpu->budget = left;
+	memcpy(&jit_fn, &blk->jit, sizeof(jit_fn));
+	ia = jit_fn(cpu);
+	cpu->stat_jit_insns += (uint64_t)(left - cpu->budget);
+	left = cpu->budget;
+	nojit = cpu->jit_bail;
+	cpu->jit_bail = 0;
+	if (unlikely(cpu->kick)) {
+		cpu->psw_addr = ia;
+		return S390_EV_STOPPED;
+	}
+	LOOKUP(ia);
 
 	switch ((enum s390_op)in->op) {
 	case OP_INVALID: lbl_INVALID:

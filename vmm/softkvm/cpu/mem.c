@@ -5,7 +5,7 @@
  */
 #include <stdlib.h>
 
-#include "softkvm/cpu/internal.h"
+#include "softkvm/cpu/jit.h"
 
 #define CR0_LAP 0x0000000010000000ULL
 
@@ -148,6 +148,7 @@ void s390_icache_flush(struct s390_cpu *cpu)
 			cpu->iblk[i].addr = TLB_EMPTY;
 	}
 	cpu->icache_used = 0;
+	s390_jit_reset(cpu);
 	/* the pool is free again: the executing block must not go on */
 	s390_block_break(cpu);
 }
