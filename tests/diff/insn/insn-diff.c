@@ -5,8 +5,9 @@
  * For every implemented problem-state opcode: generate cases (random and
  * edge register values, memory contents, fields), run them through the
  * s390x runner under qemu-s390x-static and through the interpreter, and
- * compare GPRs, FPRs, CC, the next instruction address, the program
- * exception and the data bytes. Prints TAP, one line per opcode.
+ * compare GPRs, FPRs, access registers, CC, the next instruction address,
+ * the program exception and the data bytes. Prints TAP, one line per
+ * opcode.
  *
  * usage: insn-diff RUNNER [CASES_PER_OP] [ONLY_OP]
  */
@@ -224,6 +225,7 @@ static void gen_case(unsigned k, struct insn_case *c)
 	for (int i = 0; i < 16; i++) {
 		c->gpr[i] = edge_value();
 		c->fpr[i] = edge_value();
+		c->acr[i] = (uint32_t)edge_value();
 	}
 	for (int i = 0; i < DATA_SIZE; i += 8) {
 		uint64_t v = rn(3) ? rnd() : edge_value();
@@ -263,9 +265,6 @@ static void gen_case(unsigned k, struct insn_case *c)
 			f.d2 = (int32_t)rn(70);
 		if (!strncmp(name, "LA", 2))
 			f.x2 = rn(2) ? 0 : rreg();
-		/* LAE sets AR R1: user mode keeps the thread pointer in AR 0-1 */
-		if (!strncmp(name, "LAE", 3) && f.r1 < 2)
-			f.r1 = (uint8_t)(2 + rn(14));
 		else
 			f.x2 = 0;
 	} else if (in_list(reg_branch, name)) {
@@ -519,6 +518,14 @@ ril_data:
 	 * RNSBG/ROSBG/RXSBG: that form is covered by the unit tests only */
 	if (fmt == F_RIEf)
 		f.i3 &= 0x7F;
+	/* D and DR of -2^63 by -1: QEMU 7.2 raises no fixed-point-divide
+	 * exception (it completed with zeros in a small program and died
+	 * of a host SIGFPE in this runner): keep that dividend away */
+	if (!strcmp(name, "D") || !strcmp(name, "DR")) {
+		unsigned p = f.r1 & 14u;
+		if ((uint32_t)c->gpr[p] == 0x80000000u && (uint32_t)c->gpr[p + 1] == 0)
+			c->gpr[p + 1] |= 1;
+	}
 	if ((fmt == F_RI || fmt == F_RIL || fmt == F_RIEd) && !in_list(rel_code, name) &&
 	    !strstr(name, "RL") && rn(2))
 		f.i2 = (int64_t)edge_value();
@@ -543,6 +550,7 @@ static void interp(const struct insn_case *c, struct insn_result *r)
 	s390_cpu_flush(&cpu);
 	memcpy(cpu.gpr, c->gpr, sizeof(cpu.gpr));
 	memcpy(cpu.fpr, c->fpr, sizeof(cpu.fpr));
+	memcpy(cpu.acr, c->acr, sizeof(cpu.acr));
 	cpu.cr[0] = 0xE0 | 0x40000; /* AFP */
 	cpu.psw_mask = PSW_MASK_64 | PSW_MASK_PSTATE | (uint64_t)c->cc << PSW_SHIFT_CC |
 		       (uint64_t)c->pm << 40;
@@ -551,6 +559,7 @@ static void interp(const struct insn_case *c, struct insn_result *r)
 	memset(r, 0, sizeof(*r));
 	memcpy(r->gpr, cpu.gpr, sizeof(r->gpr));
 	memcpy(r->fpr, cpu.fpr, sizeof(r->fpr));
+	memcpy(r->acr, cpu.acr, sizeof(r->acr));
 	memcpy(r->mem, ram + DATA_ADDR, DATA_SIZE);
 	uint16_t code = get_be16(ram + LC_PGM_CODE);
 	uint64_t m = cpu.psw_mask, a = cpu.psw_addr;
@@ -625,6 +634,12 @@ static int compare(const struct insn_case *c, const struct insn_result *q,
 	for (int r = 0; r < 16; r++)
 		if (q->fpr[r] != i->fpr[r]) {
 			snprintf(why, n, "f%d qemu=%016" PRIx64 " interp=%016" PRIx64, r, q->fpr[r], i->fpr[r]);
+			return 1;
+		}
+	for (int r = 0; r < 16; r++)
+		if (q->acr[r] != i->acr[r]) {
+			snprintf(why, n, "a%d qemu=%08x interp=%08x (in %08x)", r, q->acr[r],
+				 i->acr[r], c->acr[r]);
 			return 1;
 		}
 	for (int b = 0; b < DATA_SIZE; b++)
