@@ -4,7 +4,8 @@
  * exec-ext.c: CC 3 after a CPU-determined amount, the 24/31-bit register
  * forms, checks QEMU 7.2 leaves out, the trap's DXC, the PSW-key
  * instructions in both states, the high-word overflow interruption,
- * LAE's access register and DR's one overflowing quotient.
+ * LAE's access register, CPYA and STMH (QEMU 7.2 lacks the one and gets
+ * the other wrong), CKSM, and DR's one overflowing quotient.
  */
 #include "cpu-vm.h"
 
@@ -295,6 +296,80 @@ static void test_lae_access_register(void **state)
 	}
 }
 
+/* CPYA (an operation exception in QEMU 7.2) and STMH (QEMU 7.2 stores
+ * zero words): the architected results */
+static void test_cpya_stmh(void **state)
+{
+	struct vm *vm = *state;
+	static const uint8_t cpya[] = { 0xB2, 0x4D, 0x00, 0x23 }; /* cpya %a2,%a3 */
+	/* stmh %r15,%r1,0(%r5): registers 15, 0 and 1 */
+	static const uint8_t stmh[] = { 0xEB, 0xF1, 0x50, 0x00, 0x00, 0x26 };
+
+	vm->cpu.acr[2] = 0x5555;
+	vm->cpu.acr[3] = 0x12345678;
+	code(vm, cpya, sizeof(cpya));
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(vm->cpu.acr[2], 0x12345678);
+	assert_int_equal(vm->cpu.acr[3], 0x12345678);
+
+	vm->cpu.gpr[15] = 0x1111111122222222ULL;
+	vm->cpu.gpr[0] = 0x3333333344444444ULL;
+	vm->cpu.gpr[1] = 0x5555555566666666ULL;
+	vm->cpu.gpr[5] = 0x5000;
+	code(vm, stmh, sizeof(stmh));
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(get_be32(vm->ram + 0x5000), 0x11111111);
+	assert_int_equal(get_be32(vm->ram + 0x5004), 0x33333333);
+	assert_int_equal(get_be32(vm->ram + 0x5008), 0x55555555);
+	assert_int_equal(get_be32(vm->ram + 0x500C), 0);
+}
+
+/* CKSM: end-around carries, a padded last word, CC 3 after 8 KiB, the
+ * 31-bit register forms and the even R2 */
+static void test_cksm(void **state)
+{
+	struct vm *vm = *state;
+	static const uint8_t cksm[] = { 0xB2, 0x41, 0x00, 0x12 };     /* cksm %r1,%r2 */
+	static const uint8_t cksm_odd[] = { 0xB2, 0x41, 0x00, 0x13 }; /* cksm %r1,%r3 */
+	static const uint8_t tail[] = { 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 2, 0x12, 0x34, 0x56 };
+
+	memcpy(vm->ram + 0xE000, tail, sizeof(tail));
+	code(vm, cksm, sizeof(cksm));
+	vm->cpu.gpr[1] = 0xAAAAAAAA00000001ULL;
+	vm->cpu.gpr[2] = 0xE000;
+	vm->cpu.gpr[3] = sizeof(tail);
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(cc(vm), 0);
+	/* 1 + FFFFFFFF = 1 (carry back in), + 2, + 12345600 */
+	assert_int_equal(vm->cpu.gpr[1], 0xAAAAAAAA12345603ULL);
+	assert_int_equal(vm->cpu.gpr[2], 0xE000 + sizeof(tail));
+	assert_int_equal(vm->cpu.gpr[3], 0);
+
+	/* 12 KiB of zeros: CC 3 after 8 KiB, then the rest */
+	code(vm, cksm, sizeof(cksm));
+	run_pairs(vm, 0x4000, 0x3000, 0, 0);
+	assert_int_equal(cc(vm), 3);
+	expect_pairs(vm, 0x6000, 0x1000, 0, 0);
+	vm->cpu.psw_addr = CODE;
+	run_pairs(vm, 0x6000, 0x1000, 0, 0);
+	assert_int_equal(cc(vm), 0);
+	expect_pairs(vm, 0x7000, 0, 0, 0);
+	assert_int_equal(vm->cpu.gpr[1], 0xAAAAAAAA12345603ULL);
+
+	/* 31-bit mode: bits 32-63 of R2 and R3, the high halves stay */
+	vm->cpu.psw_mask = PSW_MASK_BA;
+	vm->cpu.gpr[2] = 0xBBBBBBBB0000E004ULL;
+	vm->cpu.gpr[3] = 0xCCCCCCCC00000004ULL;
+	code(vm, cksm, sizeof(cksm));
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(vm->cpu.gpr[2], 0xBBBBBBBB0000E008ULL);
+	assert_int_equal(vm->cpu.gpr[3], 0xCCCCCCCC00000000ULL);
+	assert_int_equal(vm->cpu.gpr[1], 0xAAAAAAAA12345605ULL);
+
+	code(vm, cksm_odd, sizeof(cksm_odd));
+	expect_pgm(vm, PGM_SPECIFICATION, 4, CODE + 4);
+}
+
 /* DR with the dividend -2^63 and the divisor -1: the quotient does not
  * fit, a fixed-point-divide exception (QEMU 7.2 completes with zeros or
  * dies of a host SIGFPE; the differential test avoids this dividend) */
@@ -325,6 +400,8 @@ int main(void)
 		T(test_psw_key_instructions),
 		T(test_high_word_overflow),
 		T(test_lae_access_register),
+		T(test_cpya_stmh),
+		T(test_cksm),
 		T(test_divide_min_by_minus_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

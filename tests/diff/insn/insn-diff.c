@@ -39,7 +39,10 @@ static const char *const skip[] = {
 	"STCKE", "STCKF", "STSI", "STFLE", "STFL", "LPSWE", "EPSW", "STCTG",
 	"LCTLG", "TPROT", "SVC", "PTLB",
 	/* problem state here: privileged by CR0/CR3, which user mode lacks */
-	"IPK", "SPKA", NULL,
+	"IPK", "SPKA",
+	/* QEMU 7.2 has no CPYA (operation exception) and stores zero words
+	 * for STMH: the unit tests pin both */
+	"CPYA", "STMH", NULL,
 };
 
 /* operand roles beyond what the format says */
@@ -413,6 +416,17 @@ static void gen_case(unsigned k, struct insn_case *c)
 		c->gpr[(f.r1 + 1) & 15] = l;
 		c->gpr[f.r2] = DATA_ADDR + 0x200 + rn(0x100);
 		c->gpr[0] = (c->gpr[0] & ~0xFFULL) | (rn(2) ? c->mem[o + rn(0x200 - (unsigned)o)] : rnd() & 0xFF);
+	} else if (!strcmp(name, "CKSM")) {
+		/* the operand inside the data; R1 outside the R2 pair */
+		f.r2 = (uint8_t)(2 + rn(7) * 2);
+		if (rn(12) == 0)
+			f.r2 |= 1;
+		do f.r1 = rreg(); while (f.r1 == (f.r2 & 14) || f.r1 == (f.r2 | 1));
+		uint64_t o = rn(DATA_SIZE), l = rn(DATA_SIZE - (unsigned)o + 1);
+		if (rn(6) == 0)
+			l = 0;
+		c->gpr[f.r2] = DATA_ADDR + o;
+		c->gpr[(f.r2 + 1) & 15] = l;
 	} else if (fmt == F_RIEa || (fmt == F_RRF && strstr(name, "RT"))) {
 		/* compare and trap: equal operands now and then */
 		f.i2 = (int16_t)f.i2;
@@ -484,6 +498,12 @@ ril_data:
 				if (strcmp(name, "TR"))
 					for (int i = 0; i < 256; i++)
 						c->mem[t2 - DATA_ADDR + (unsigned)i] = rn(8) ? 0 : (uint8_t)rnd();
+			}
+			if (!strcmp(name, "MVCIN")) {
+				/* op2 names its rightmost byte; overlapping
+				 * operands are unpredictable */
+				t1 = DATA_ADDR + rn(DATA_SIZE / 2 - 256);
+				t2 = DATA_ADDR + DATA_SIZE / 2 + f.l1 + rn(DATA_SIZE / 2 - 256);
 			}
 			place(c, NULL, &f.b1, &f.d1, false, t1);
 			uint8_t b1 = f.b1;

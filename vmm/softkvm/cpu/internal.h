@@ -192,6 +192,9 @@ void s390_hw_cmp(struct s390_cpu *cpu, const struct s390_insn *in);
 void s390_hw_mem(struct s390_cpu *cpu, const struct s390_insn *in);
 bool s390_brcth(struct s390_cpu *cpu, const struct s390_insn *in);
 void s390_risbhlg(struct s390_cpu *cpu, const struct s390_insn *in);
+void s390_multiple_words(struct s390_cpu *cpu, const struct s390_insn *in);
+void s390_mvcin(struct s390_cpu *cpu, const struct s390_insn *in);
+unsigned s390_cksm(struct s390_cpu *cpu, const struct s390_insn *in);
 
 /* --- lazy condition code ---
  * Instructions record how the CC is to be computed (cc_op and up to two
