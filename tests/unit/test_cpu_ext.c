@@ -5,7 +5,8 @@
  * forms, checks QEMU 7.2 leaves out, the trap's DXC, the PSW-key
  * instructions in both states, the high-word overflow interruption,
  * LAE's access register, CPYA and STMH (QEMU 7.2 lacks the one and gets
- * the other wrong), CKSM, and DR's one overflowing quotient.
+ * the other wrong), CKSM, TROO ... TRTT, and DR's one overflowing
+ * quotient.
  */
 #include "cpu-vm.h"
 
@@ -370,6 +371,122 @@ static void test_cksm(void **state)
 	expect_pgm(vm, PGM_SPECIFICATION, 4, CODE + 4);
 }
 
+/* the model's facility list with the ETF2-enhancement facility added */
+static uint64_t fac_etf2_enh[S390_FAC_DW];
+
+static void with_etf2_enh(struct vm *vm)
+{
+	memcpy(fac_etf2_enh, s390_facilities, sizeof(fac_etf2_enh));
+	fac_etf2_enh[0] |= 1ULL << (63 - S390_FAC_ETF2_ENH);
+	vm->cpu.fac = fac_etf2_enh;
+	vm->cpu.n_fac = S390_FAC_DW;
+}
+
+/* run the TRxx at CODE with R2 (first operand), R3 (its length), R4
+ * (second operand), GR0 (test character) and GR1 (table) */
+static void run_trxx(struct vm *vm, uint64_t dst, uint64_t len, uint64_t src, uint64_t test,
+		     uint64_t tbl)
+{
+	vm->cpu.gpr[0] = test;
+	vm->cpu.gpr[1] = tbl;
+	vm->cpu.gpr[2] = dst;
+	vm->cpu.gpr[3] = len;
+	vm->cpu.gpr[4] = src;
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+}
+
+/*
+ * TROO ... TRTT where QEMU 7.2 differs from the architecture (odd R1,
+ * zero length, TROT's 16-bit test character), CC 3 after 8 Ki
+ * characters, and what the ETF2-enhancement facility changes: the
+ * test-character-comparison control (M3 bit 3) and the alignment of the
+ * two-byte tables.
+ */
+static void test_trxx(void **state)
+{
+	struct vm *vm = *state;
+	static const uint8_t troo[] = { 0xB9, 0x93, 0x00, 0x24 };      /* troo %r2,%r4 */
+	static const uint8_t troo_tcc[] = { 0xB9, 0x93, 0x10, 0x24 };  /* troo %r2,%r4,1 */
+	static const uint8_t troo_odd[] = { 0xB9, 0x93, 0x00, 0x34 };  /* troo %r3,%r4 */
+	static const uint8_t trot[] = { 0xB9, 0x92, 0x00, 0x24 };      /* trot %r2,%r4 */
+	static const uint8_t trto[] = { 0xB9, 0x91, 0x00, 0x24 };      /* trto %r2,%r4 */
+	static const uint8_t trtt[] = { 0xB9, 0x90, 0x00, 0x24 };      /* trtt %r2,%r4 */
+
+	/* TROO table at 0xF000: c -> c + 1; source 0x4000-0x6FFF zeros */
+	for (unsigned i = 0; i < 256; i++)
+		vm->ram[0xF000 + i] = (uint8_t)(i + 1);
+	code(vm, troo, sizeof(troo));
+	run_trxx(vm, 0x8000, 0x3000, 0x4000, 0xFF, 0xF000);
+	assert_int_equal(cc(vm), 3);
+	expect_pairs(vm, 0xA000, 0x1000, 0x6000, 0);
+	assert_int_equal(vm->ram[0x9FFF], 1);
+	assert_int_equal(vm->ram[0xA000], 0);
+	vm->cpu.psw_addr = CODE;
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(cc(vm), 0);
+	assert_int_equal(vm->cpu.gpr[3], 0);
+
+	/* a zero length: CC 0, nothing stored (QEMU translates one) */
+	vm->ram[0x8000] = 0x77;
+	code(vm, troo, sizeof(troo));
+	run_trxx(vm, 0x8000, 0, 0x4000, 0xFF, 0xF000);
+	assert_int_equal(cc(vm), 0);
+	assert_int_equal(vm->ram[0x8000], 0x77);
+	expect_pairs(vm, 0x8000, 0, 0x4000, 0);
+
+	/* the test character stops it: CC 1, registers at the character */
+	vm->ram[0x4002] = 5;
+	code(vm, troo, sizeof(troo));
+	run_trxx(vm, 0x8000, 0x10, 0x4000, 6, 0xF000);
+	assert_int_equal(cc(vm), 1);
+	expect_pairs(vm, 0x8002, 0xE, 0x4002, 0);
+	/* M3 bit 3 is ignored without the ETF2-enhancement facility ... */
+	code(vm, troo_tcc, sizeof(troo_tcc));
+	run_trxx(vm, 0x8000, 0x10, 0x4000, 6, 0xF000);
+	assert_int_equal(cc(vm), 1);
+	/* ... and turns the comparison off with it */
+	with_etf2_enh(vm);
+	code(vm, troo_tcc, sizeof(troo_tcc));
+	run_trxx(vm, 0x8000, 0x10, 0x4000, 6, 0xF000);
+	assert_int_equal(cc(vm), 0);
+	assert_int_equal(vm->ram[0x8002], 6);
+	vm->cpu.fac = NULL;
+
+	/* odd R1: specification exception (QEMU 7.2 does not check) */
+	code(vm, troo_odd, sizeof(troo_odd));
+	expect_pgm(vm, PGM_SPECIFICATION, 4, CODE + 4);
+	vm->cpu.psw_mask = PSW_MASK_64;
+
+	/* TROT: the test character is GR0 bits 48-63 (QEMU 7.2: 56-63) */
+	put_be16(vm->ram + 0xE000 + 2 * 5, 0x1206);
+	code(vm, trot, sizeof(trot));
+	run_trxx(vm, 0x8000, 4, 0x4000, 0x06, 0xE000);
+	assert_int_equal(cc(vm), 0);
+	assert_int_equal(get_be16(vm->ram + 0x8004), 0x1206);
+	code(vm, trot, sizeof(trot));
+	run_trxx(vm, 0x8000, 4, 0x4000, 0xFFFF1206, 0xE000);
+	assert_int_equal(cc(vm), 1);
+	assert_int_equal(vm->cpu.gpr[4], 0x4002);
+
+	/* TRTO: the table on a 4 KiB boundary without the enhancement,
+	 * a doubleword with it; an odd length is a specification exception */
+	memset(vm->ram + 0x4000, 0, 0x10);
+	put_be16(vm->ram + 0x4000, 0x0003);
+	vm->ram[0xC003] = 0xA1;
+	vm->ram[0xC803] = 0xB2;
+	code(vm, trto, sizeof(trto));
+	run_trxx(vm, 0x8000, 2, 0x4000, 0xFF, 0xC800);
+	assert_int_equal(cc(vm), 0);
+	assert_int_equal(vm->ram[0x8000], 0xA1);
+	with_etf2_enh(vm);
+	code(vm, trto, sizeof(trto));
+	run_trxx(vm, 0x8000, 2, 0x4000, 0xFF, 0xC805);
+	assert_int_equal(vm->ram[0x8000], 0xB2);
+	code(vm, trtt, sizeof(trtt));
+	vm->cpu.gpr[3] = 3;
+	expect_pgm(vm, PGM_SPECIFICATION, 4, CODE + 4);
+}
+
 /* DR with the dividend -2^63 and the divisor -1: the quotient does not
  * fit, a fixed-point-divide exception (QEMU 7.2 completes with zeros or
  * dies of a host SIGFPE; the differential test avoids this dividend) */
@@ -402,6 +519,7 @@ int main(void)
 		T(test_lae_access_register),
 		T(test_cpya_stmh),
 		T(test_cksm),
+		T(test_trxx),
 		T(test_divide_min_by_minus_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

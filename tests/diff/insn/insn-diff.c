@@ -7,7 +7,8 @@
  * s390x runner under qemu-s390x-static and through the interpreter, and
  * compare GPRs, FPRs, access registers, CC, the next instruction address,
  * the program exception and the data bytes. Prints TAP, one line per
- * opcode.
+ * opcode. The interpreter's CPU reports the ETF2-enhancement facility
+ * (24), as QEMU's does, for the TROO ... TRTT comparisons.
  *
  * usage: insn-diff RUNNER [CASES_PER_OP] [ONLY_OP]
  */
@@ -427,6 +428,47 @@ static void gen_case(unsigned k, struct insn_case *c)
 			l = 0;
 		c->gpr[f.r2] = DATA_ADDR + o;
 		c->gpr[(f.r2 + 1) & 15] = l;
+	} else if (fmt == F_RRF && !strncmp(name, "TR", 2)) {
+		/* TROO TROT TRTO TRTT: the second operand in the first
+		 * quarter of the data, the first operand in the second, the
+		 * table in the second half (two-byte characters below 0x100,
+		 * so that it needs at most 512 bytes); R1 and R2 clear of GR0
+		 * (test character) and GR1 (table address). QEMU 7.2 does
+		 * not check R1 for evenness, translates a character even
+		 * when the length is zero and takes TROT's test character
+		 * from GR0 bits 56-63 instead of 48-63: the unit tests pin
+		 * all three; here TROT's GR0 bits 48-55 are zero. */
+		unsigned ss = name[2] == 'O' ? 1 : 2, ds = name[3] == 'O' ? 1 : 2;
+		unsigned units = 1 + rn(256 / (ss > ds ? ss : ds));
+		f.r1 = (uint8_t)(2 + rn(7) * 2);
+		do f.r2 = (uint8_t)(2 + rn(14)); while (f.r2 == (f.r1 & 14) || f.r2 == (f.r1 | 1));
+		f.r3 = (uint8_t)rn(16);   /* M3 */
+		uint64_t tbl = 512 + (ds == 1 ? 8 * rn(33) : 0);
+		if (ss == 2)
+			for (unsigned i = 0; i < 256; i += 2)
+				c->mem[i] = 0;
+		c->gpr[f.r2] = DATA_ADDR + rn(2) * (ss == 2 ? 2 * rn(8) : rn(16));
+		c->gpr[f.r1] = DATA_ADDR + 256 + rn(2) * rn(16);
+		uint64_t o2 = c->gpr[f.r2] - DATA_ADDR;
+		if (units > (256 - o2) / ss)
+			units = (unsigned)(256 - o2) / ss;
+		uint64_t len = (uint64_t)units * ss;
+		if (ss == 2 && rn(10) == 0)
+			len |= 1;
+		c->gpr[(f.r1 + 1) & 15] = len;
+		c->gpr[1] = DATA_ADDR + tbl + rn(8);
+		if (rn(2)) {
+			/* stop at the function character of some source character */
+			uint64_t at = o2 + rn(units) * ss;
+			unsigned ch = ss == 1 ? c->mem[at] : c->mem[at + 1];
+			uint64_t e = tbl + ch * ds;
+			if (ss == 1 && ds == 2)
+				c->mem[e] = 0;
+			unsigned fc = ds == 1 ? c->mem[e] : (unsigned)c->mem[e] << 8 | c->mem[e + 1];
+			c->gpr[0] = (c->gpr[0] & (ds == 1 ? ~0xFFULL : ~0xFFFFULL)) | fc;
+		}
+		if (ss == 1 && ds == 2)
+			c->gpr[0] &= ~0xFF00ULL;
 	} else if (fmt == F_RIEa || (fmt == F_RRF && strstr(name, "RT"))) {
 		/* compare and trap: equal operands now and then */
 		f.i2 = (int16_t)f.i2;
@@ -683,6 +725,11 @@ int main(int argc, char **argv)
 	ram = calloc(1, RAM_SIZE);
 	if (!ram || s390_mem_init(&mem, ram, RAM_SIZE) || s390_cpu_init(&cpu, &mem))
 		return 2;
+	static uint64_t fac[S390_FAC_DW];
+	memcpy(fac, s390_facilities, sizeof(fac));
+	fac[S390_FAC_ETF2_ENH / 64] |= 1ULL << (63 - S390_FAC_ETF2_ENH % 64);
+	cpu.fac = fac;
+	cpu.n_fac = S390_FAC_DW;
 
 	/* one file with all cases, one QEMU run */
 	unsigned tested[NOPS];

@@ -6,7 +6,7 @@
  * instructions (IPK, SPKA), TRANSLATE AND TEST REVERSE, TRANSLATE
  * EXTENDED, LAE/LAEY, ECAG, the high-word facility, the multiple-word
  * moves of access registers and high halves (LAM, STAM, LMH, STMH),
- * MOVE INVERSE and CHECKSUM. run_loop()
+ * MOVE INVERSE, CHECKSUM and TRANSLATE ONE/TWO TO ONE/TWO. run_loop()
  * has one line per instruction that calls them; they see the decoded
  * fields, raise exceptions with s390_pgm() and set the condition code
  * like any handler.
@@ -30,7 +30,9 @@
 #define CLCLE_CHUNK 0x2000
 #define CLCLU_CHUNK 0x1000
 #define TRE_CHUNK   0x2000
+/* CKSM: bytes; TROO ... TRTT: characters */
 #define CKSM_CHUNK  0x2000
+#define TRXX_CHUNK  0x2000
 
 static inline uint64_t am_of(const struct s390_cpu *cpu)
 {
@@ -718,4 +720,66 @@ unsigned s390_cksm(struct s390_cpu *cpu, const struct s390_insn *in)
 	put_addr(cpu, r2, (a + n) & am);
 	put_len(cpu, r2 + 1, len - n);
 	return n == len ? 0 : 3;
+}
+
+/*
+ * TRANSLATE ONE TO ONE / ONE TO TWO / TWO TO ONE / TWO TO TWO: each
+ * character of the second operand (R2; its length in bytes in R1 + 1)
+ * indexes the table at GR1, and the function character found there goes
+ * to the first operand (R1). Characters are bytes or halfwords: the "O"
+ * or "T" of the name, source first. A function character equal to the
+ * test character (GR0 bits 56-63, or 48-63 when the function characters
+ * are halfwords) ends the instruction with CC 1, nothing stored for it
+ * and the registers at it; CC 0 at the end of the second operand; CC 3
+ * after a CPU-determined number of characters.
+ *
+ * The ETF2-enhancement facility (24) changes two things, so the CPU's
+ * facility list decides: M3 bit 3 (test-character-comparison control)
+ * can turn the test off, and the table of the two-byte-source forms
+ * starts on a doubleword (bits 61-63 of GR1 ignored, as for TROO and
+ * TROT) instead of a 4 KiB boundary.
+ */
+unsigned s390_trxx(struct s390_cpu *cpu, const struct s390_insn *in)
+{
+	unsigned r1 = in->r1, r2 = in->r2;
+	unsigned ssize = in->op == OP_TROO || in->op == OP_TROT ? 1 : 2;
+	unsigned dsize = in->op == OP_TROO || in->op == OP_TRTO ? 1 : 2;
+	bool enh = s390_fac_has(cpu, S390_FAC_ETF2_ENH);
+	uint64_t am = am_of(cpu);
+
+	if (r1 & 1)
+		spec_exc(cpu);
+	uint64_t len = get_len(cpu, r1 + 1);
+	if (len & (ssize - 1))
+		spec_exc(cpu);
+	uint64_t dst = R(r1) & am, src = R(r2) & am, tbl = R(1) & am;
+	tbl &= ssize == 2 && !enh ? PAGE_MASK_4K : ~7ULL;
+	bool test = !(enh && (in->m3 & 1));
+	uint16_t tch = dsize == 1 ? (uint8_t)R(0) : (uint16_t)R(0);
+	unsigned cc = 0;
+
+	for (unsigned n = 0; len; n++) {
+		if (n == TRXX_CHUNK) {
+			cc = 3;
+			break;
+		}
+		uint16_t c = ssize == 1 ? ld8(cpu, src) : ld16(cpu, src);
+		uint64_t e = (tbl + (uint64_t)c * dsize) & am;
+		uint16_t f = dsize == 1 ? ld8(cpu, e) : ld16(cpu, e);
+		if (test && f == tch) {
+			cc = 1;
+			break;
+		}
+		if (dsize == 1)
+			st8(cpu, dst, (uint8_t)f);
+		else
+			st16(cpu, dst, f);
+		src = (src + ssize) & am;
+		dst = (dst + dsize) & am;
+		len -= ssize;
+	}
+	put_addr(cpu, r1, dst);
+	put_len(cpu, r1 + 1, len);
+	put_addr(cpu, r2, src);
+	return cc;
 }

@@ -2132,6 +2132,10 @@ lbl_END:
 	case OP_STMH: lbl_STMH: s390_multiple_words(cpu, in); NEXT;
 	case OP_MVCIN: lbl_MVCIN: s390_mvcin(cpu, in); NEXT;
 	case OP_CKSM: lbl_CKSM: cc_const(cpu, s390_cksm(cpu, in)); NEXT;
+	case OP_TRTT: lbl_TRTT: cc_const(cpu, s390_trxx(cpu, in)); NEXT;
+	case OP_TRTO: lbl_TRTO: cc_const(cpu, s390_trxx(cpu, in)); NEXT;
+	case OP_TROT: lbl_TROT: cc_const(cpu, s390_trxx(cpu, in)); NEXT;
+	case OP_TROO: lbl_TROO: cc_const(cpu, s390_trxx(cpu, in)); NEXT;
 
 	/* ---- handed to softkvm ---- */
 	case OP_DIAG: lbl_DIAG: case OP_SIGP: lbl_SIGP: case OP_SERVC: lbl_SERVC: case OP_STSI: lbl_STSI:
