@@ -3,8 +3,10 @@
  * Interpreter: what the differential test cannot show for the handlers of
  * exec-ext.c: CC 3 after a CPU-determined amount, the 24/31-bit register
  * forms, checks QEMU 7.2 leaves out, the trap's DXC, the PSW-key
- * instructions in both states, the high-word overflow interruption and
- * LAE's access register.
+ * instructions in both states, the high-word overflow interruption,
+ * LAE's access register, CPYA and STMH (QEMU 7.2 lacks the one and gets
+ * the other wrong), CKSM, TROO ... TRTT, and DR's one overflowing
+ * quotient.
  */
 #include "cpu-vm.h"
 
@@ -295,6 +297,213 @@ static void test_lae_access_register(void **state)
 	}
 }
 
+/* CPYA (an operation exception in QEMU 7.2) and STMH (QEMU 7.2 stores
+ * zero words): the architected results */
+static void test_cpya_stmh(void **state)
+{
+	struct vm *vm = *state;
+	static const uint8_t cpya[] = { 0xB2, 0x4D, 0x00, 0x23 }; /* cpya %a2,%a3 */
+	/* stmh %r15,%r1,0(%r5): registers 15, 0 and 1 */
+	static const uint8_t stmh[] = { 0xEB, 0xF1, 0x50, 0x00, 0x00, 0x26 };
+
+	vm->cpu.acr[2] = 0x5555;
+	vm->cpu.acr[3] = 0x12345678;
+	code(vm, cpya, sizeof(cpya));
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(vm->cpu.acr[2], 0x12345678);
+	assert_int_equal(vm->cpu.acr[3], 0x12345678);
+
+	vm->cpu.gpr[15] = 0x1111111122222222ULL;
+	vm->cpu.gpr[0] = 0x3333333344444444ULL;
+	vm->cpu.gpr[1] = 0x5555555566666666ULL;
+	vm->cpu.gpr[5] = 0x5000;
+	code(vm, stmh, sizeof(stmh));
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(get_be32(vm->ram + 0x5000), 0x11111111);
+	assert_int_equal(get_be32(vm->ram + 0x5004), 0x33333333);
+	assert_int_equal(get_be32(vm->ram + 0x5008), 0x55555555);
+	assert_int_equal(get_be32(vm->ram + 0x500C), 0);
+}
+
+/* CKSM: end-around carries, a padded last word, CC 3 after 8 KiB, the
+ * 31-bit register forms and the even R2 */
+static void test_cksm(void **state)
+{
+	struct vm *vm = *state;
+	static const uint8_t cksm[] = { 0xB2, 0x41, 0x00, 0x12 };     /* cksm %r1,%r2 */
+	static const uint8_t cksm_odd[] = { 0xB2, 0x41, 0x00, 0x13 }; /* cksm %r1,%r3 */
+	static const uint8_t tail[] = { 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 2, 0x12, 0x34, 0x56 };
+
+	memcpy(vm->ram + 0xE000, tail, sizeof(tail));
+	code(vm, cksm, sizeof(cksm));
+	vm->cpu.gpr[1] = 0xAAAAAAAA00000001ULL;
+	vm->cpu.gpr[2] = 0xE000;
+	vm->cpu.gpr[3] = sizeof(tail);
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(cc(vm), 0);
+	/* 1 + FFFFFFFF = 1 (carry back in), + 2, + 12345600 */
+	assert_int_equal(vm->cpu.gpr[1], 0xAAAAAAAA12345603ULL);
+	assert_int_equal(vm->cpu.gpr[2], 0xE000 + sizeof(tail));
+	assert_int_equal(vm->cpu.gpr[3], 0);
+
+	/* 12 KiB of zeros: CC 3 after 8 KiB, then the rest */
+	code(vm, cksm, sizeof(cksm));
+	run_pairs(vm, 0x4000, 0x3000, 0, 0);
+	assert_int_equal(cc(vm), 3);
+	expect_pairs(vm, 0x6000, 0x1000, 0, 0);
+	vm->cpu.psw_addr = CODE;
+	run_pairs(vm, 0x6000, 0x1000, 0, 0);
+	assert_int_equal(cc(vm), 0);
+	expect_pairs(vm, 0x7000, 0, 0, 0);
+	assert_int_equal(vm->cpu.gpr[1], 0xAAAAAAAA12345603ULL);
+
+	/* 31-bit mode: bits 32-63 of R2 and R3, the high halves stay */
+	vm->cpu.psw_mask = PSW_MASK_BA;
+	vm->cpu.gpr[2] = 0xBBBBBBBB0000E004ULL;
+	vm->cpu.gpr[3] = 0xCCCCCCCC00000004ULL;
+	code(vm, cksm, sizeof(cksm));
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(vm->cpu.gpr[2], 0xBBBBBBBB0000E008ULL);
+	assert_int_equal(vm->cpu.gpr[3], 0xCCCCCCCC00000000ULL);
+	assert_int_equal(vm->cpu.gpr[1], 0xAAAAAAAA12345605ULL);
+
+	code(vm, cksm_odd, sizeof(cksm_odd));
+	expect_pgm(vm, PGM_SPECIFICATION, 4, CODE + 4);
+}
+
+/* the model's facility list with the ETF2-enhancement facility added */
+static uint64_t fac_etf2_enh[S390_FAC_DW];
+
+static void with_etf2_enh(struct vm *vm)
+{
+	memcpy(fac_etf2_enh, s390_facilities, sizeof(fac_etf2_enh));
+	fac_etf2_enh[0] |= 1ULL << (63 - S390_FAC_ETF2_ENH);
+	vm->cpu.fac = fac_etf2_enh;
+	vm->cpu.n_fac = S390_FAC_DW;
+}
+
+/* run the TRxx at CODE with R2 (first operand), R3 (its length), R4
+ * (second operand), GR0 (test character) and GR1 (table) */
+static void run_trxx(struct vm *vm, uint64_t dst, uint64_t len, uint64_t src, uint64_t test,
+		     uint64_t tbl)
+{
+	vm->cpu.gpr[0] = test;
+	vm->cpu.gpr[1] = tbl;
+	vm->cpu.gpr[2] = dst;
+	vm->cpu.gpr[3] = len;
+	vm->cpu.gpr[4] = src;
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+}
+
+/*
+ * TROO ... TRTT where QEMU 7.2 differs from the architecture (odd R1,
+ * zero length, TROT's 16-bit test character), CC 3 after 8 Ki
+ * characters, and what the ETF2-enhancement facility changes: the
+ * test-character-comparison control (M3 bit 3) and the alignment of the
+ * two-byte tables.
+ */
+static void test_trxx(void **state)
+{
+	struct vm *vm = *state;
+	static const uint8_t troo[] = { 0xB9, 0x93, 0x00, 0x24 };      /* troo %r2,%r4 */
+	static const uint8_t troo_tcc[] = { 0xB9, 0x93, 0x10, 0x24 };  /* troo %r2,%r4,1 */
+	static const uint8_t troo_odd[] = { 0xB9, 0x93, 0x00, 0x34 };  /* troo %r3,%r4 */
+	static const uint8_t trot[] = { 0xB9, 0x92, 0x00, 0x24 };      /* trot %r2,%r4 */
+	static const uint8_t trto[] = { 0xB9, 0x91, 0x00, 0x24 };      /* trto %r2,%r4 */
+	static const uint8_t trtt[] = { 0xB9, 0x90, 0x00, 0x24 };      /* trtt %r2,%r4 */
+
+	/* TROO table at 0xF000: c -> c + 1; source 0x4000-0x6FFF zeros */
+	for (unsigned i = 0; i < 256; i++)
+		vm->ram[0xF000 + i] = (uint8_t)(i + 1);
+	code(vm, troo, sizeof(troo));
+	run_trxx(vm, 0x8000, 0x3000, 0x4000, 0xFF, 0xF000);
+	assert_int_equal(cc(vm), 3);
+	expect_pairs(vm, 0xA000, 0x1000, 0x6000, 0);
+	assert_int_equal(vm->ram[0x9FFF], 1);
+	assert_int_equal(vm->ram[0xA000], 0);
+	vm->cpu.psw_addr = CODE;
+	assert_int_equal(s390_cpu_run(&vm->cpu, 1), S390_EV_BUDGET);
+	assert_int_equal(cc(vm), 0);
+	assert_int_equal(vm->cpu.gpr[3], 0);
+
+	/* a zero length: CC 0, nothing stored (QEMU translates one) */
+	vm->ram[0x8000] = 0x77;
+	code(vm, troo, sizeof(troo));
+	run_trxx(vm, 0x8000, 0, 0x4000, 0xFF, 0xF000);
+	assert_int_equal(cc(vm), 0);
+	assert_int_equal(vm->ram[0x8000], 0x77);
+	expect_pairs(vm, 0x8000, 0, 0x4000, 0);
+
+	/* the test character stops it: CC 1, registers at the character */
+	vm->ram[0x4002] = 5;
+	code(vm, troo, sizeof(troo));
+	run_trxx(vm, 0x8000, 0x10, 0x4000, 6, 0xF000);
+	assert_int_equal(cc(vm), 1);
+	expect_pairs(vm, 0x8002, 0xE, 0x4002, 0);
+	/* M3 bit 3 is ignored without the ETF2-enhancement facility ... */
+	code(vm, troo_tcc, sizeof(troo_tcc));
+	run_trxx(vm, 0x8000, 0x10, 0x4000, 6, 0xF000);
+	assert_int_equal(cc(vm), 1);
+	/* ... and turns the comparison off with it */
+	with_etf2_enh(vm);
+	code(vm, troo_tcc, sizeof(troo_tcc));
+	run_trxx(vm, 0x8000, 0x10, 0x4000, 6, 0xF000);
+	assert_int_equal(cc(vm), 0);
+	assert_int_equal(vm->ram[0x8002], 6);
+	vm->cpu.fac = NULL;
+
+	/* odd R1: specification exception (QEMU 7.2 does not check) */
+	code(vm, troo_odd, sizeof(troo_odd));
+	expect_pgm(vm, PGM_SPECIFICATION, 4, CODE + 4);
+	vm->cpu.psw_mask = PSW_MASK_64;
+
+	/* TROT: the test character is GR0 bits 48-63 (QEMU 7.2: 56-63) */
+	put_be16(vm->ram + 0xE000 + 2 * 5, 0x1206);
+	code(vm, trot, sizeof(trot));
+	run_trxx(vm, 0x8000, 4, 0x4000, 0x06, 0xE000);
+	assert_int_equal(cc(vm), 0);
+	assert_int_equal(get_be16(vm->ram + 0x8004), 0x1206);
+	code(vm, trot, sizeof(trot));
+	run_trxx(vm, 0x8000, 4, 0x4000, 0xFFFF1206, 0xE000);
+	assert_int_equal(cc(vm), 1);
+	assert_int_equal(vm->cpu.gpr[4], 0x4002);
+
+	/* TRTO: the table on a 4 KiB boundary without the enhancement,
+	 * a doubleword with it; an odd length is a specification exception */
+	memset(vm->ram + 0x4000, 0, 0x10);
+	put_be16(vm->ram + 0x4000, 0x0003);
+	vm->ram[0xC003] = 0xA1;
+	vm->ram[0xC803] = 0xB2;
+	code(vm, trto, sizeof(trto));
+	run_trxx(vm, 0x8000, 2, 0x4000, 0xFF, 0xC800);
+	assert_int_equal(cc(vm), 0);
+	assert_int_equal(vm->ram[0x8000], 0xA1);
+	with_etf2_enh(vm);
+	code(vm, trto, sizeof(trto));
+	run_trxx(vm, 0x8000, 2, 0x4000, 0xFF, 0xC805);
+	assert_int_equal(vm->ram[0x8000], 0xB2);
+	code(vm, trtt, sizeof(trtt));
+	vm->cpu.gpr[3] = 3;
+	expect_pgm(vm, PGM_SPECIFICATION, 4, CODE + 4);
+}
+
+/* DR with the dividend -2^63 and the divisor -1: the quotient does not
+ * fit, a fixed-point-divide exception (QEMU 7.2 completes with zeros or
+ * dies of a host SIGFPE; the differential test avoids this dividend) */
+static void test_divide_min_by_minus_one(void **state)
+{
+	struct vm *vm = *state;
+	static const uint8_t dr[] = { 0x1D, 0x24 }; /* dr %r2,%r4 */
+
+	code(vm, dr, sizeof(dr));
+	vm->cpu.gpr[2] = 0x80000000;
+	vm->cpu.gpr[3] = 0;
+	vm->cpu.gpr[4] = 0xFFFFFFFF;
+	expect_pgm(vm, PGM_FIXPT_DIVIDE, 2, CODE + 2);
+	assert_int_equal(vm->cpu.gpr[2], 0x80000000);
+	assert_int_equal(vm->cpu.gpr[3], 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -308,6 +517,10 @@ int main(void)
 		T(test_psw_key_instructions),
 		T(test_high_word_overflow),
 		T(test_lae_access_register),
+		T(test_cpya_stmh),
+		T(test_cksm),
+		T(test_trxx),
+		T(test_divide_min_by_minus_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

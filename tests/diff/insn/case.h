@@ -13,6 +13,7 @@
 #define CTX_GPR    0x10000ULL
 #define CTX_FPR    0x10080ULL
 #define CTX_CCPM   0x10100ULL
+#define CTX_ACR    0x10140ULL
 #define CODE_ADDR  0x11000ULL
 #define CODE_SIZE  0x2000
 #define INSN_ADDR  0x11800ULL
@@ -24,29 +25,32 @@ struct insn_case {
 	uint8_t insn[6 + EXTRA_CODE];
 	uint8_t cc, pm;
 	uint64_t gpr[16], fpr[16];
+	uint32_t acr[16];
 	uint8_t mem[DATA_SIZE];
 };
 
 struct insn_result {
 	uint64_t gpr[16], fpr[16];
+	uint32_t acr[16];
 	uint64_t psw_addr, fault_addr;
 	uint8_t cc, pm, sig, si_code;
 	uint8_t mem[DATA_SIZE];
 };
 
-#define CASE_BYTES   (6 + EXTRA_CODE + 2 + 32 * 8 + DATA_SIZE)
-#define RESULT_BYTES (32 * 8 + 16 + 4 + DATA_SIZE)
+#define CASE_BYTES   (6 + EXTRA_CODE + 2 + 32 * 8 + 16 * 4 + DATA_SIZE)
+#define RESULT_BYTES (32 * 8 + 16 * 4 + 16 + 4 + DATA_SIZE)
 
-static inline void ser64(uint8_t **p, uint64_t v)
+/* n bytes of v, most significant first */
+static inline void ser(uint8_t **p, uint64_t v, unsigned n)
 {
-	for (int i = 0; i < 8; i++)
-		*(*p)++ = (uint8_t)(v >> (56 - 8 * i));
+	for (unsigned i = 0; i < n; i++)
+		*(*p)++ = (uint8_t)(v >> (8 * (n - 1 - i)));
 }
 
-static inline uint64_t des64(const uint8_t **p)
+static inline uint64_t des(const uint8_t **p, unsigned n)
 {
 	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
+	for (unsigned i = 0; i < n; i++)
 		v = v << 8 | *(*p)++;
 	return v;
 }
@@ -58,9 +62,11 @@ static inline void case_encode(const struct insn_case *c, uint8_t *p)
 	*p++ = c->cc;
 	*p++ = c->pm;
 	for (int i = 0; i < 16; i++)
-		ser64(&p, c->gpr[i]);
+		ser(&p, c->gpr[i], 8);
 	for (int i = 0; i < 16; i++)
-		ser64(&p, c->fpr[i]);
+		ser(&p, c->fpr[i], 8);
+	for (int i = 0; i < 16; i++)
+		ser(&p, c->acr[i], 4);
 	memcpy(p, c->mem, DATA_SIZE);
 }
 
@@ -71,20 +77,24 @@ static inline void case_decode(const uint8_t *p, struct insn_case *c)
 	c->cc = *p++;
 	c->pm = *p++;
 	for (int i = 0; i < 16; i++)
-		c->gpr[i] = des64(&p);
+		c->gpr[i] = des(&p, 8);
 	for (int i = 0; i < 16; i++)
-		c->fpr[i] = des64(&p);
+		c->fpr[i] = des(&p, 8);
+	for (int i = 0; i < 16; i++)
+		c->acr[i] = (uint32_t)des(&p, 4);
 	memcpy(c->mem, p, DATA_SIZE);
 }
 
 static inline void result_encode(const struct insn_result *r, uint8_t *p)
 {
 	for (int i = 0; i < 16; i++)
-		ser64(&p, r->gpr[i]);
+		ser(&p, r->gpr[i], 8);
 	for (int i = 0; i < 16; i++)
-		ser64(&p, r->fpr[i]);
-	ser64(&p, r->psw_addr);
-	ser64(&p, r->fault_addr);
+		ser(&p, r->fpr[i], 8);
+	for (int i = 0; i < 16; i++)
+		ser(&p, r->acr[i], 4);
+	ser(&p, r->psw_addr, 8);
+	ser(&p, r->fault_addr, 8);
 	*p++ = r->cc;
 	*p++ = r->pm;
 	*p++ = r->sig;
@@ -95,11 +105,13 @@ static inline void result_encode(const struct insn_result *r, uint8_t *p)
 static inline void result_decode(const uint8_t *p, struct insn_result *r)
 {
 	for (int i = 0; i < 16; i++)
-		r->gpr[i] = des64(&p);
+		r->gpr[i] = des(&p, 8);
 	for (int i = 0; i < 16; i++)
-		r->fpr[i] = des64(&p);
-	r->psw_addr = des64(&p);
-	r->fault_addr = des64(&p);
+		r->fpr[i] = des(&p, 8);
+	for (int i = 0; i < 16; i++)
+		r->acr[i] = (uint32_t)des(&p, 4);
+	r->psw_addr = des(&p, 8);
+	r->fault_addr = des(&p, 8);
 	r->cc = *p++;
 	r->pm = *p++;
 	r->sig = *p++;

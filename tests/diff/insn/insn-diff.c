@@ -5,8 +5,10 @@
  * For every implemented problem-state opcode: generate cases (random and
  * edge register values, memory contents, fields), run them through the
  * s390x runner under qemu-s390x-static and through the interpreter, and
- * compare GPRs, FPRs, CC, the next instruction address, the program
- * exception and the data bytes. Prints TAP, one line per opcode.
+ * compare GPRs, FPRs, access registers, CC, the next instruction address,
+ * the program exception and the data bytes. Prints TAP, one line per
+ * opcode. The interpreter's CPU reports the ETF2-enhancement facility
+ * (24), as QEMU's does, for the TROO ... TRTT comparisons.
  *
  * usage: insn-diff RUNNER [CASES_PER_OP] [ONLY_OP]
  */
@@ -38,7 +40,10 @@ static const char *const skip[] = {
 	"STCKE", "STCKF", "STSI", "STFLE", "STFL", "LPSWE", "EPSW", "STCTG",
 	"LCTLG", "TPROT", "SVC", "PTLB",
 	/* problem state here: privileged by CR0/CR3, which user mode lacks */
-	"IPK", "SPKA", NULL,
+	"IPK", "SPKA",
+	/* QEMU 7.2 has no CPYA (operation exception) and stores zero words
+	 * for STMH: the unit tests pin both */
+	"CPYA", "STMH", NULL,
 };
 
 /* operand roles beyond what the format says */
@@ -224,6 +229,7 @@ static void gen_case(unsigned k, struct insn_case *c)
 	for (int i = 0; i < 16; i++) {
 		c->gpr[i] = edge_value();
 		c->fpr[i] = edge_value();
+		c->acr[i] = (uint32_t)edge_value();
 	}
 	for (int i = 0; i < DATA_SIZE; i += 8) {
 		uint64_t v = rn(3) ? rnd() : edge_value();
@@ -263,9 +269,6 @@ static void gen_case(unsigned k, struct insn_case *c)
 			f.d2 = (int32_t)rn(70);
 		if (!strncmp(name, "LA", 2))
 			f.x2 = rn(2) ? 0 : rreg();
-		/* LAE sets AR R1: user mode keeps the thread pointer in AR 0-1 */
-		if (!strncmp(name, "LAE", 3) && f.r1 < 2)
-			f.r1 = (uint8_t)(2 + rn(14));
 		else
 			f.x2 = 0;
 	} else if (in_list(reg_branch, name)) {
@@ -414,6 +417,58 @@ static void gen_case(unsigned k, struct insn_case *c)
 		c->gpr[(f.r1 + 1) & 15] = l;
 		c->gpr[f.r2] = DATA_ADDR + 0x200 + rn(0x100);
 		c->gpr[0] = (c->gpr[0] & ~0xFFULL) | (rn(2) ? c->mem[o + rn(0x200 - (unsigned)o)] : rnd() & 0xFF);
+	} else if (!strcmp(name, "CKSM")) {
+		/* the operand inside the data; R1 outside the R2 pair */
+		f.r2 = (uint8_t)(2 + rn(7) * 2);
+		if (rn(12) == 0)
+			f.r2 |= 1;
+		do f.r1 = rreg(); while (f.r1 == (f.r2 & 14) || f.r1 == (f.r2 | 1));
+		uint64_t o = rn(DATA_SIZE), l = rn(DATA_SIZE - (unsigned)o + 1);
+		if (rn(6) == 0)
+			l = 0;
+		c->gpr[f.r2] = DATA_ADDR + o;
+		c->gpr[(f.r2 + 1) & 15] = l;
+	} else if (fmt == F_RRF && !strncmp(name, "TR", 2)) {
+		/* TROO TROT TRTO TRTT: the second operand in the first
+		 * quarter of the data, the first operand in the second, the
+		 * table in the second half (two-byte characters below 0x100,
+		 * so that it needs at most 512 bytes); R1 and R2 clear of GR0
+		 * (test character) and GR1 (table address). QEMU 7.2 does
+		 * not check R1 for evenness, translates a character even
+		 * when the length is zero and takes TROT's test character
+		 * from GR0 bits 56-63 instead of 48-63: the unit tests pin
+		 * all three; here TROT's GR0 bits 48-55 are zero. */
+		unsigned ss = name[2] == 'O' ? 1 : 2, ds = name[3] == 'O' ? 1 : 2;
+		unsigned units = 1 + rn(256 / (ss > ds ? ss : ds));
+		f.r1 = (uint8_t)(2 + rn(7) * 2);
+		do f.r2 = (uint8_t)(2 + rn(14)); while (f.r2 == (f.r1 & 14) || f.r2 == (f.r1 | 1));
+		f.r3 = (uint8_t)rn(16);   /* M3 */
+		uint64_t tbl = 512 + (ds == 1 ? 8 * rn(33) : 0);
+		if (ss == 2)
+			for (unsigned i = 0; i < 256; i += 2)
+				c->mem[i] = 0;
+		c->gpr[f.r2] = DATA_ADDR + rn(2) * (ss == 2 ? 2 * rn(8) : rn(16));
+		c->gpr[f.r1] = DATA_ADDR + 256 + rn(2) * rn(16);
+		uint64_t o2 = c->gpr[f.r2] - DATA_ADDR;
+		if (units > (256 - o2) / ss)
+			units = (unsigned)(256 - o2) / ss;
+		uint64_t len = (uint64_t)units * ss;
+		if (ss == 2 && rn(10) == 0)
+			len |= 1;
+		c->gpr[(f.r1 + 1) & 15] = len;
+		c->gpr[1] = DATA_ADDR + tbl + rn(8);
+		if (rn(2)) {
+			/* stop at the function character of some source character */
+			uint64_t at = o2 + rn(units) * ss;
+			unsigned ch = ss == 1 ? c->mem[at] : c->mem[at + 1];
+			uint64_t e = tbl + ch * ds;
+			if (ss == 1 && ds == 2)
+				c->mem[e] = 0;
+			unsigned fc = ds == 1 ? c->mem[e] : (unsigned)c->mem[e] << 8 | c->mem[e + 1];
+			c->gpr[0] = (c->gpr[0] & (ds == 1 ? ~0xFFULL : ~0xFFFFULL)) | fc;
+		}
+		if (ss == 1 && ds == 2)
+			c->gpr[0] &= ~0xFF00ULL;
 	} else if (fmt == F_RIEa || (fmt == F_RRF && strstr(name, "RT"))) {
 		/* compare and trap: equal operands now and then */
 		f.i2 = (int16_t)f.i2;
@@ -486,6 +541,12 @@ ril_data:
 					for (int i = 0; i < 256; i++)
 						c->mem[t2 - DATA_ADDR + (unsigned)i] = rn(8) ? 0 : (uint8_t)rnd();
 			}
+			if (!strcmp(name, "MVCIN")) {
+				/* op2 names its rightmost byte; overlapping
+				 * operands are unpredictable */
+				t1 = DATA_ADDR + rn(DATA_SIZE / 2 - 256);
+				t2 = DATA_ADDR + DATA_SIZE / 2 + f.l1 + rn(DATA_SIZE / 2 - 256);
+			}
 			place(c, NULL, &f.b1, &f.d1, false, t1);
 			uint8_t b1 = f.b1;
 			do place(c, NULL, &f.b2, &f.d2, false, t2); while (f.b2 == b1);
@@ -519,6 +580,14 @@ ril_data:
 	 * RNSBG/ROSBG/RXSBG: that form is covered by the unit tests only */
 	if (fmt == F_RIEf)
 		f.i3 &= 0x7F;
+	/* D and DR of -2^63 by -1: QEMU 7.2 raises no fixed-point-divide
+	 * exception (it completed with zeros in a small program and died
+	 * of a host SIGFPE in this runner): keep that dividend away */
+	if (!strcmp(name, "D") || !strcmp(name, "DR")) {
+		unsigned p = f.r1 & 14u;
+		if ((uint32_t)c->gpr[p] == 0x80000000u && (uint32_t)c->gpr[p + 1] == 0)
+			c->gpr[p + 1] |= 1;
+	}
 	if ((fmt == F_RI || fmt == F_RIL || fmt == F_RIEd) && !in_list(rel_code, name) &&
 	    !strstr(name, "RL") && rn(2))
 		f.i2 = (int64_t)edge_value();
@@ -543,6 +612,7 @@ static void interp(const struct insn_case *c, struct insn_result *r)
 	s390_cpu_flush(&cpu);
 	memcpy(cpu.gpr, c->gpr, sizeof(cpu.gpr));
 	memcpy(cpu.fpr, c->fpr, sizeof(cpu.fpr));
+	memcpy(cpu.acr, c->acr, sizeof(cpu.acr));
 	cpu.cr[0] = 0xE0 | 0x40000; /* AFP */
 	cpu.psw_mask = PSW_MASK_64 | PSW_MASK_PSTATE | (uint64_t)c->cc << PSW_SHIFT_CC |
 		       (uint64_t)c->pm << 40;
@@ -551,6 +621,7 @@ static void interp(const struct insn_case *c, struct insn_result *r)
 	memset(r, 0, sizeof(*r));
 	memcpy(r->gpr, cpu.gpr, sizeof(r->gpr));
 	memcpy(r->fpr, cpu.fpr, sizeof(r->fpr));
+	memcpy(r->acr, cpu.acr, sizeof(r->acr));
 	memcpy(r->mem, ram + DATA_ADDR, DATA_SIZE);
 	uint16_t code = get_be16(ram + LC_PGM_CODE);
 	uint64_t m = cpu.psw_mask, a = cpu.psw_addr;
@@ -627,6 +698,12 @@ static int compare(const struct insn_case *c, const struct insn_result *q,
 			snprintf(why, n, "f%d qemu=%016" PRIx64 " interp=%016" PRIx64, r, q->fpr[r], i->fpr[r]);
 			return 1;
 		}
+	for (int r = 0; r < 16; r++)
+		if (q->acr[r] != i->acr[r]) {
+			snprintf(why, n, "a%d qemu=%08x interp=%08x (in %08x)", r, q->acr[r],
+				 i->acr[r], c->acr[r]);
+			return 1;
+		}
 	for (int b = 0; b < DATA_SIZE; b++)
 		if (q->mem[b] != i->mem[b]) {
 			snprintf(why, n, "mem[%#x] qemu=%02x interp=%02x (in %02x)", b, q->mem[b], i->mem[b], c->mem[b]);
@@ -655,6 +732,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "insn-diff: ZVMM_JIT=%s: want off, on or a count\n", jit);
 		return 2;
 	}
+	static uint64_t fac[S390_FAC_DW];
+	memcpy(fac, s390_facilities, sizeof(fac));
+	fac[S390_FAC_ETF2_ENH / 64] |= 1ULL << (63 - S390_FAC_ETF2_ENH % 64);
+	cpu.fac = fac;
+	cpu.n_fac = S390_FAC_DW;
 
 	/* one file with all cases, one QEMU run */
 	unsigned tested[NOPS];

@@ -2,8 +2,16 @@
 /*
  * s390x side of the instruction differential test: runs under
  * qemu-s390x-static. Reads cases (case.h layout) from stdin, executes each
- * instruction once with the given registers, CC, program mask, FPRs and
- * data bytes, and writes one result per case to stdout.
+ * instruction once with the given registers, CC, program mask, FPRs,
+ * access registers and data bytes, and writes one result per case to
+ * stdout.
+ *
+ * Access registers 0 and 1 hold the thread pointer that glibc's TLS,
+ * pointer guard and stack protector read. The trampoline loads all 16
+ * from the case all the same (nothing between it and the instruction
+ * looks at them), and the signal handler puts the thread pointer back
+ * before anything else, after the kernel (QEMU) saved the instruction's
+ * access registers in the signal context: so all 16 are compared.
  *
  * Fixed guest addresses: context page 0x10000 (GPRs, FPRs, CC/PM word and
  * the entry trampoline), code 0x11000-0x12fff (the instruction at 0x11800,
@@ -25,15 +33,18 @@
 
 static sigjmp_buf back;
 static struct insn_result res;
+static uint32_t tp_a0, tp_a1;   /* the thread pointer */
 
 static void on_signal(int sig, siginfo_t *si, void *uc_)
 {
 	ucontext_t *uc = uc_;
 	mcontext_t *mc = &uc->uc_mcontext;
 
+	__asm__ __volatile__("sar %%a0,%0\n\tsar %%a1,%1" : : "d"(tp_a0), "d"(tp_a1) : "memory");
 	for (int i = 0; i < 16; i++) {
 		res.gpr[i] = mc->gregs[i];
 		memcpy(&res.fpr[i], &mc->fpregs.fprs[i], 8);
+		res.acr[i] = mc->aregs[i];
 	}
 	res.cc = (mc->psw.mask >> 44) & 3;
 	res.pm = (mc->psw.mask >> 40) & 15;
@@ -50,8 +61,15 @@ static void put64(uint8_t *p, uint64_t v)
 		p[i] = (uint8_t)(v >> (56 - 8 * i));
 }
 
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (24 - 8 * i));
+}
+
 int main(void)
 {
+	__asm__ __volatile__("ear %0,%%a0\n\tear %1,%%a1" : "=d"(tp_a0), "=d"(tp_a1));
 	uint8_t *ctx = mmap((void *)CTX_ADDR, 0x3000, PROT_READ | PROT_WRITE | PROT_EXEC,
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	uint8_t *data = mmap((void *)DATA_ADDR, 0x1000, PROT_READ | PROT_WRITE,
@@ -72,7 +90,8 @@ int main(void)
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
 
-	/* trampoline at 0x10200: ly r1,ccpm; spm r1; ldy f0-15; lmg r0,r15; brcl 15,insn */
+	/* trampoline at 0x10200: ly r1,ccpm; spm r1; ldy f0-15; lamy a0,a15;
+	 * lmg r0,r15; brcl 15,insn */
 	uint8_t *t = ctx + 0x200, *p = t;
 	uint32_t d = CTX_CCPM - 0;
 	*p++ = 0xE3; *p++ = 0x10; *p++ = (uint8_t)((d >> 8) & 0x0F); *p++ = (uint8_t)d;
@@ -83,6 +102,9 @@ int main(void)
 		*p++ = 0xED; *p++ = (uint8_t)(i << 4); *p++ = (uint8_t)((d >> 8) & 0x0F);
 		*p++ = (uint8_t)d; *p++ = (uint8_t)(d >> 12); *p++ = 0x65;
 	}
+	d = CTX_ACR;
+	*p++ = 0xEB; *p++ = 0x0F; *p++ = (uint8_t)((d >> 8) & 0x0F); *p++ = (uint8_t)d;
+	*p++ = (uint8_t)(d >> 12); *p++ = 0x9A;
 	d = CTX_GPR;
 	*p++ = 0xEB; *p++ = 0x0F; *p++ = (uint8_t)((d >> 8) & 0x0F); *p++ = (uint8_t)d;
 	*p++ = (uint8_t)(d >> 12); *p++ = 0x04;
@@ -103,6 +125,7 @@ int main(void)
 		for (int i = 0; i < 16; i++) {
 			put64(ctx + (CTX_GPR - CTX_ADDR) + 8 * i, c.gpr[i]);
 			put64(ctx + (CTX_FPR - CTX_ADDR) + 8 * i, c.fpr[i]);
+			put32(ctx + (CTX_ACR - CTX_ADDR) + 4 * i, c.acr[i]);
 		}
 		uint32_t ccpm = (uint32_t)c.cc << 28 | (uint32_t)c.pm << 24;
 		ctx[CTX_CCPM - CTX_ADDR] = (uint8_t)(ccpm >> 24);

@@ -4,9 +4,12 @@
  * compares that stop after a CPU-determined amount (MVCLE, CLCLE, MVCLU,
  * CLCLU), COMPARE DOUBLE AND SWAP (CDSG), compare and trap, the PSW-key
  * instructions (IPK, SPKA), TRANSLATE AND TEST REVERSE, TRANSLATE
- * EXTENDED, LAE/LAEY, ECAG and the high-word facility. run_loop() has one line per instruction that calls them; they
- * see the decoded fields, raise exceptions with s390_pgm() and set the
- * condition code like any handler.
+ * EXTENDED, LAE/LAEY, ECAG, the high-word facility, the multiple-word
+ * moves of access registers and high halves (LAM, STAM, LMH, STMH),
+ * MOVE INVERSE, CHECKSUM and TRANSLATE ONE/TWO TO ONE/TWO. run_loop()
+ * has one line per instruction that calls them; they see the decoded
+ * fields, raise exceptions with s390_pgm() and set the condition code
+ * like any handler.
  */
 #include "softkvm/cpu/internal.h"
 
@@ -27,6 +30,9 @@
 #define CLCLE_CHUNK 0x2000
 #define CLCLU_CHUNK 0x1000
 #define TRE_CHUNK   0x2000
+/* CKSM: bytes; TROO ... TRTT: characters */
+#define CKSM_CHUNK  0x2000
+#define TRXX_CHUNK  0x2000
 
 static inline uint64_t am_of(const struct s390_cpu *cpu)
 {
@@ -630,4 +636,150 @@ void s390_risbhlg(struct s390_cpu *cpu, const struct s390_insn *in)
 	uint64_t keep = (in->i4 & 0x80) ? ~half : ~mask;
 
 	R(in->r1) = (R(in->r1) & keep) | (rot & mask);
+}
+
+/* ------------------------------------------------------------------ */
+
+/*
+ * LAM LAMY STAM STAMY (access registers) and LMH STMH (bits 0-31 of
+ * general registers): registers R1 to R3, wrapping from 15 to 0, from or
+ * to consecutive words at the second-operand address. The access-register
+ * forms want a word boundary. Every page is probed first, so an access
+ * exception leaves registers and storage as they were.
+ */
+void s390_multiple_words(struct s390_cpu *cpu, const struct s390_insn *in)
+{
+	uint64_t am = am_of(cpu), a = addr2(cpu, in);
+	unsigned n = ((in->r3 - in->r1) & 15) + 1u;
+	bool hi = in->op == OP_LMH || in->op == OP_STMH;
+	bool st = in->op == OP_STMH || in->op == OP_STAM || in->op == OP_STAMY;
+
+	if (!hi && (a & 3))
+		spec_exc(cpu);
+	s390_probe(cpu, a, 4ULL * n, st ? ACC_STORE : ACC_FETCH);
+	for (unsigned i = 0; i < n; i++) {
+		unsigned r = (in->r1 + i) & 15;
+		uint64_t x = (a + 4ULL * i) & am;
+
+		if (st)
+			st32(cpu, x, hi ? HI(r) : cpu->acr[r]);
+		else if (hi)
+			put_hi(cpu, r, ld32(cpu, x));
+		else
+			cpu->acr[r] = ld32(cpu, x);
+	}
+}
+
+/*
+ * MOVE INVERSE: L1 + 1 bytes ending at the second-operand address go,
+ * last first, to the first operand from its left end. Overlapping
+ * operands give unpredictable results; here the bytes go one at a time.
+ */
+void s390_mvcin(struct s390_cpu *cpu, const struct s390_insn *in)
+{
+	uint64_t am = am_of(cpu), a1 = addr1(cpu, in), a2 = addr2(cpu, in);
+	unsigned len = in->l1 + 1u;
+
+	s390_probe(cpu, a2 - (len - 1), len, ACC_FETCH);
+	s390_probe(cpu, a1, len, ACC_STORE);
+	for (unsigned i = 0; i < len; i++)
+		st8(cpu, (a1 + i) & am, ld8(cpu, (a2 - i) & am));
+}
+
+/*
+ * CHECKSUM: add the words of the second operand (R2, length in R2 + 1;
+ * a last partial word padded with zero bytes on the right) to bits 32-63
+ * of R1, each carry out of bit 32 added back in at bit 63. CC 3 after a
+ * CPU-determined amount (CKSM_CHUNK, a multiple of 4, so that only the
+ * operand's end is a partial word). Storage is only fetched: an access
+ * exception leaves the registers unchanged.
+ */
+unsigned s390_cksm(struct s390_cpu *cpu, const struct s390_insn *in)
+{
+	unsigned r2 = in->r2;
+	uint64_t am = am_of(cpu);
+
+	if (r2 & 1)
+		spec_exc(cpu);
+	uint64_t a = R(r2) & am, len = get_len(cpu, r2 + 1), n = min64(len, CKSM_CHUNK);
+	uint32_t sum = (uint32_t)R(in->r1);
+
+	for (uint64_t i = 0; i < n; i += 4) {
+		uint64_t x = (a + i) & am;
+		uint32_t w = 0;
+
+		if (n - i >= 4)
+			w = ld32(cpu, x);
+		else
+			for (unsigned j = 0; j < n - i; j++)
+				w |= (uint32_t)ld8(cpu, (x + j) & am) << (24 - 8 * j);
+		sum += w;
+		sum += sum < w;  /* end-around carry */
+	}
+	R(in->r1) = (R(in->r1) & 0xFFFFFFFF00000000ULL) | sum;
+	put_addr(cpu, r2, (a + n) & am);
+	put_len(cpu, r2 + 1, len - n);
+	return n == len ? 0 : 3;
+}
+
+/*
+ * TRANSLATE ONE TO ONE / ONE TO TWO / TWO TO ONE / TWO TO TWO: each
+ * character of the second operand (R2; its length in bytes in R1 + 1)
+ * indexes the table at GR1, and the function character found there goes
+ * to the first operand (R1). Characters are bytes or halfwords: the "O"
+ * or "T" of the name, source first. A function character equal to the
+ * test character (GR0 bits 56-63, or 48-63 when the function characters
+ * are halfwords) ends the instruction with CC 1, nothing stored for it
+ * and the registers at it; CC 0 at the end of the second operand; CC 3
+ * after a CPU-determined number of characters.
+ *
+ * The ETF2-enhancement facility (24) changes two things, so the CPU's
+ * facility list decides: M3 bit 3 (test-character-comparison control)
+ * can turn the test off, and the table of the two-byte-source forms
+ * starts on a doubleword (bits 61-63 of GR1 ignored, as for TROO and
+ * TROT) instead of a 4 KiB boundary.
+ */
+unsigned s390_trxx(struct s390_cpu *cpu, const struct s390_insn *in)
+{
+	unsigned r1 = in->r1, r2 = in->r2;
+	unsigned ssize = in->op == OP_TROO || in->op == OP_TROT ? 1 : 2;
+	unsigned dsize = in->op == OP_TROO || in->op == OP_TRTO ? 1 : 2;
+	bool enh = s390_fac_has(cpu, S390_FAC_ETF2_ENH);
+	uint64_t am = am_of(cpu);
+
+	if (r1 & 1)
+		spec_exc(cpu);
+	uint64_t len = get_len(cpu, r1 + 1);
+	if (len & (ssize - 1))
+		spec_exc(cpu);
+	uint64_t dst = R(r1) & am, src = R(r2) & am, tbl = R(1) & am;
+	tbl &= ssize == 2 && !enh ? PAGE_MASK_4K : ~7ULL;
+	bool test = !(enh && (in->m3 & 1));
+	uint16_t tch = dsize == 1 ? (uint8_t)R(0) : (uint16_t)R(0);
+	unsigned cc = 0;
+
+	for (unsigned n = 0; len; n++) {
+		if (n == TRXX_CHUNK) {
+			cc = 3;
+			break;
+		}
+		uint16_t c = ssize == 1 ? ld8(cpu, src) : ld16(cpu, src);
+		uint64_t e = (tbl + (uint64_t)c * dsize) & am;
+		uint16_t f = dsize == 1 ? ld8(cpu, e) : ld16(cpu, e);
+		if (test && f == tch) {
+			cc = 1;
+			break;
+		}
+		if (dsize == 1)
+			st8(cpu, dst, (uint8_t)f);
+		else
+			st16(cpu, dst, f);
+		src = (src + ssize) & am;
+		dst = (dst + dsize) & am;
+		len -= ssize;
+	}
+	put_addr(cpu, r1, dst);
+	put_len(cpu, r1 + 1, len);
+	put_addr(cpu, r2, src);
+	return cc;
 }

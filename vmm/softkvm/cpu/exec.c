@@ -2161,6 +2161,21 @@ jit_run:
 	case OP_BRCTH: lbl_BRCTH: if (s390_brcth(cpu, in)) BRANCH(REL(I2)); NEXT;
 	case OP_RISBHG: lbl_RISBHG: s390_risbhlg(cpu, in); NEXT;
 	case OP_RISBLG: lbl_RISBLG: s390_risbhlg(cpu, in); NEXT;
+	case OP_EAR: lbl_EAR: W32(r1, cpu->acr[r2]); NEXT;
+	case OP_SAR: lbl_SAR: cpu->acr[r1] = L32(r2); NEXT;
+	case OP_CPYA: lbl_CPYA: cpu->acr[r1] = cpu->acr[r2]; NEXT;
+	case OP_LAM: lbl_LAM: s390_multiple_words(cpu, in); NEXT;
+	case OP_LAMY: lbl_LAMY: s390_multiple_words(cpu, in); NEXT;
+	case OP_STAM: lbl_STAM: s390_multiple_words(cpu, in); NEXT;
+	case OP_STAMY: lbl_STAMY: s390_multiple_words(cpu, in); NEXT;
+	case OP_LMH: lbl_LMH: s390_multiple_words(cpu, in); NEXT;
+	case OP_STMH: lbl_STMH: s390_multiple_words(cpu, in); NEXT;
+	case OP_MVCIN: lbl_MVCIN: s390_mvcin(cpu, in); NEXT;
+	case OP_CKSM: lbl_CKSM: cc_const(cpu, s390_cksm(cpu, in)); NEXT;
+	case OP_TRTT: lbl_TRTT: cc_const(cpu, s390_trxx(cpu, in)); NEXT;
+	case OP_TRTO: lbl_TRTO: cc_const(cpu, s390_trxx(cpu, in)); NEXT;
+	case OP_TROT: lbl_TROT: cc_const(cpu, s390_trxx(cpu, in)); NEXT;
+	case OP_TROO: lbl_TROO: cc_const(cpu, s390_trxx(cpu, in)); NEXT;
 
 	/* ---- handed to softkvm ---- */
 	case OP_DIAG: lbl_DIAG: case OP_SIGP: lbl_SIGP: case OP_SERVC: lbl_SERVC: case OP_STSI: lbl_STSI:

@@ -192,6 +192,21 @@ void s390_hw_cmp(struct s390_cpu *cpu, const struct s390_insn *in);
 void s390_hw_mem(struct s390_cpu *cpu, const struct s390_insn *in);
 bool s390_brcth(struct s390_cpu *cpu, const struct s390_insn *in);
 void s390_risbhlg(struct s390_cpu *cpu, const struct s390_insn *in);
+void s390_multiple_words(struct s390_cpu *cpu, const struct s390_insn *in);
+void s390_mvcin(struct s390_cpu *cpu, const struct s390_insn *in);
+unsigned s390_cksm(struct s390_cpu *cpu, const struct s390_insn *in);
+unsigned s390_trxx(struct s390_cpu *cpu, const struct s390_insn *in);
+
+/* Facility nr in the list this CPU reports (STFLE bit numbering): what
+ * an instruction whose behaviour a facility changes goes by. */
+#define S390_FAC_ETF2_ENH 24
+static inline bool s390_fac_has(const struct s390_cpu *cpu, unsigned nr)
+{
+	const uint64_t *fac = cpu->fac ? cpu->fac : s390_facilities;
+	unsigned n = cpu->fac ? cpu->n_fac : S390_FAC_DW;
+
+	return nr / 64 < n && ((fac[nr / 64] >> (63 - nr % 64)) & 1);
+}
 
 /* --- lazy condition code ---
  * Instructions record how the CC is to be computed (cc_op and up to two
