@@ -617,6 +617,14 @@ static void interp(const struct insn_case *c, struct insn_result *r)
 	cpu.psw_mask = PSW_MASK_64 | PSW_MASK_PSTATE | (uint64_t)c->cc << PSW_SHIFT_CC |
 		       (uint64_t)c->pm << 40;
 	cpu.psw_addr = INSN_ADDR;
+	/* translated: the data page (and the code page, for relative-long
+	 * operands) in the TLB, else every storage access would hand the
+	 * instruction back to the interpreter at the TLB miss */
+	if (cpu.jit_after == 0) {
+		s390_tlb_fill(&cpu, DATA_ADDR, ACC_FETCH);
+		s390_tlb_fill(&cpu, DATA_ADDR, ACC_STORE);
+		s390_tlb_fill(&cpu, INSN_ADDR, ACC_FETCH);
+	}
 	s390_cpu_run(&cpu, 1);
 	memset(r, 0, sizeof(*r));
 	memcpy(r->gpr, cpu.gpr, sizeof(r->gpr));

@@ -42,6 +42,10 @@ static const uint8_t guest_pool[] = {
 
 #define MAX_SITES (S390_IBLK_MAX * 6)
 
+/* second operands that are no guest register (the `int rb` arguments) */
+#define OPND_IMM (-1)   /* an immediate */
+#define OPND_RDX (-2)   /* already in rdx (a storage operand) */
+
 struct jit_ctx {
 	struct x86_asm a;
 	struct s390_cpu *cpu;
@@ -178,17 +182,23 @@ static void bail_if(struct jit_ctx *c, enum x86_cc cc)
 	c->bail_insn[c->n_bail++] = (uint8_t)c->cur;
 }
 
-/* Leave the block after `done` of its instructions, going on at target. */
-static void exit_to(struct jit_ctx *c, uint64_t target, unsigned done)
+/* Leave the block after `done` of its instructions, going on at the
+ * address in rax. */
+static void exit_now(struct jit_ctx *c, unsigned done)
 {
 	if (done)
 		x_alu_imm(&c->a, XI_SUB, true, HLEFT, (int32_t)done);
-	x_mov_imm(&c->a, RAX, target);
 	if (c->n_exit == MAX_SITES) {
 		c->a.overflow = true;
 		return;
 	}
 	c->exit_site[c->n_exit++] = x_jmp(&c->a);
+}
+
+static void exit_to(struct jit_ctx *c, uint64_t target, unsigned done)
+{
+	x_mov_imm(&c->a, RAX, target);
+	exit_now(c, done);
 }
 
 /* A taken branch to target: the breaking-event address, then back to
@@ -220,6 +230,15 @@ static void branch_taken(struct jit_ctx *c, uint64_t target)
 	for (int i = 0; i < 3; i++)
 		x_patch(a, out[i], a->p);
 	exit_to(c, target, 0);
+}
+
+/* A taken branch to the address in rax (through a register). */
+static void branch_reg(struct jit_ctx *c)
+{
+	c->flags[c->cur] |= JF_EXITS;
+	x_mov_imm(&c->a, RDX, c->in->addr);
+	x_store(&c->a, true, RDX, HCPU, CPU_OFF(bea));
+	exit_now(c, c->cur + 1);
 }
 
 /* Jump over the taken path unless x86 condition cc holds. */
@@ -313,13 +332,13 @@ static void emit_load_value(struct jit_ctx *c, unsigned len, bool sign, bool w64
 	}
 }
 
-/* load len bytes at d(x,b) into r1 (64-bit: w64, else its low word) */
-static void emit_load(struct jit_ctx *c, unsigned len, bool sign, bool w64,
-		      enum cc_op cc)
+/* load len bytes at the address in rax into r1 (64-bit: w64, else its
+ * low word) */
+static void emit_load_at(struct jit_ctx *c, unsigned len, bool sign, bool w64,
+			 enum cc_op cc)
 {
 	const struct s390_insn *in = c->in;
 
-	emit_ea(c, in->x2, in->b2, in->d2);
 	emit_tlb(c, ACC_FETCH, len);
 	emit_load_value(c, len, sign, w64);
 	if (w64)
@@ -330,33 +349,238 @@ static void emit_load(struct jit_ctx *c, unsigned len, bool sign, bool w64,
 		cc_set_r(c, cc, RAX, -1);
 }
 
+static void emit_load(struct jit_ctx *c, unsigned len, bool sign, bool w64,
+		      enum cc_op cc)
+{
+	emit_ea(c, c->in->x2, c->in->b2, c->in->d2);
+	emit_load_at(c, len, sign, w64, cc);
+}
+
+/* store the len low bytes of rax, big-endian, at [rdx] */
+static void emit_store_value(struct jit_ctx *c, unsigned len)
+{
+	if (len == 2)
+		x_swap16_ax(&c->a);
+	else if (len > 2)
+		x_bswap(&c->a, len == 8, RAX);
+	x_store_rdx(&c->a, len, RAX);
+}
+
+/* store r1 (or an immediate: r1 < 0) at the address in rax */
+static void emit_store_at(struct jit_ctx *c, unsigned len, int r1, uint64_t imm)
+{
+	emit_tlb(c, ACC_STORE, len);
+	if (r1 >= 0)
+		x_mov_rr(&c->a, true, RAX, gsrc(c, (unsigned)r1, RAX));
+	else
+		x_mov_imm(&c->a, RAX, imm);
+	emit_store_value(c, len);
+}
+
 static void emit_store(struct jit_ctx *c, unsigned len)
 {
-	struct x86_asm *a = &c->a;
-	const struct s390_insn *in = c->in;
+	emit_ea(c, c->in->x2, c->in->b2, c->in->d2);
+	emit_store_at(c, len, c->in->r1, 0);
+}
 
-	emit_ea(c, in->x2, in->b2, in->d2);
-	emit_tlb(c, ACC_STORE, len);
-	x_mov_rr(a, true, RAX, gsrc(c, in->r1, RAX));
-	if (len == 2)
-		x_swap16_ax(a);
-	else if (len > 2)
-		x_bswap(a, len == 8, RAX);
-	x_store_rdx(a, len, RAX);
+/* rax = a relative-long operand's address; false when it is not aligned
+ * to align (the interpreter raises the specification exception) */
+static bool emit_rel_addr(struct jit_ctx *c, unsigned align)
+{
+	uint64_t a = (c->in->addr + (uint64_t)(c->in->i2 * 2)) & c->am;
+
+	if (a & (align - 1))
+		return false;
+	x_mov_imm(&c->a, RAX, a);
+	return true;
+}
+
+/* rdx = the storage operand d2(x2,b2) of len bytes, extended as for a
+ * load (the second operand of RX/RXY arithmetic: OPND_RDX) */
+static void emit_mem_operand(struct jit_ctx *c, unsigned len, bool sign, bool w64)
+{
+	emit_ea(c, c->in->x2, c->in->b2, c->in->d2);
+	emit_tlb(c, ACC_FETCH, len);
+	emit_load_value(c, len, sign, w64);
+	x_mov_rr(&c->a, true, RDX, RAX);
+}
+
+/* LM(Y)/LMG/STM(Y)/STMG: registers r1..r3 (wrapping) at d2(b2), in one
+ * page (else the interpreter does it) */
+static void emit_multiple(struct jit_ctx *c, bool g, bool st)
+{
+	const struct s390_insn *in = c->in;
+	unsigned n = ((in->r3 - in->r1) & 15) + 1, sz = g ? 8 : 4;
+
+	emit_ea(c, 0, in->b2, in->d2);
+	emit_tlb(c, st ? ACC_STORE : ACC_FETCH, n * sz);
+	for (unsigned i = 0; i < n; i++) {
+		unsigned r = (in->r1 + i) & 15;
+		int32_t off = (int32_t)(i * sz);
+
+		if (st) {
+			if (g)
+				x_mov_rr(&c->a, true, RAX, gsrc(c, r, RAX));
+			else
+				gsrc32(c, r, RAX);
+			x_bswap(&c->a, g, RAX);
+			x_store(&c->a, g, RAX, RDX, off);
+		} else {
+			x_load(&c->a, g, RAX, RDX, off);
+			x_bswap(&c->a, g, RAX);
+			if (g)
+				gset(c, r, RAX);
+			else
+				gset32(c, r, RAX);
+		}
+	}
+}
+
+/* TM/TMxx: the CC of testing the bits of mask m in eax (top: the
+ * leftmost bit of m for the 16-bit forms, 0 for TM) */
+static void emit_test_mask(struct jit_ctx *c, uint32_t m, uint32_t top)
+{
+	struct x86_asm *a = &c->a;
+	uint8_t *done[3];
+	unsigned nd = 0;
+
+	x_mov_imm(a, RDX, 0);
+	if (m) {
+		x_alu_imm(a, XI_AND, false, RAX, (int32_t)m);
+		done[nd++] = x_jcc(a, XC_E);
+		x_mov_imm(a, RDX, 3);
+		x_alu_imm(a, XI_CMP, false, RAX, (int32_t)m);
+		done[nd++] = x_jcc(a, XC_E);
+		x_mov_imm(a, RDX, 1);
+		if (top) {
+			x_test_imm(a, false, RAX, top);
+			done[nd++] = x_jcc(a, XC_E);
+			x_mov_imm(a, RDX, 2);
+		}
+	}
+	for (unsigned i = 0; i < nd; i++)
+		end_skip(c, done[i]);
+	cc_set_r(c, CC_CONST, RDX, -1);
+}
+
+/* TMLL, TMLH, TMHL, TMHH: the halfword of r1 at bit sh */
+static void emit_tm16(struct jit_ctx *c, unsigned sh)
+{
+	uint32_t m = (uint16_t)c->in->i2;
+
+	x_mov_rr(&c->a, true, RAX, gsrc(c, c->in->r1, RAX));
+	if (sh)
+		x_shift_imm(&c->a, XS_SHR, true, RAX, sh);
+	emit_test_mask(c, m, m ? 0x80000000u >> __builtin_clz(m) : 0);
+}
+
+/* BRAS/BRASL/BASR: the link address into r1, as the addressing mode
+ * wants it */
+static void emit_link(struct jit_ctx *c, unsigned r1)
+{
+	uint64_t next = c->in->npc & c->am;
+
+	if (c->am == ~0ULL) {
+		x_mov_imm(&c->a, RAX, next);
+		gset(c, r1, RAX);
+	} else {
+		x_mov_imm(&c->a, RAX, c->am == 0x7FFFFFFFULL ? 0x80000000u | next : next);
+		gset32(c, r1, RAX);
+	}
+}
+
+/* LCR/LCGR: 0 - r2, leaving on overflow */
+static void emit_complement(struct jit_ctx *c, bool w64)
+{
+	struct x86_asm *a = &c->a;
+
+	if (w64)
+		x_mov_rr(a, true, RDX, gsrc(c, c->in->r2, RDX));
+	else
+		gsrc32(c, c->in->r2, RDX);
+	x_mov_imm(a, RAX, 0);
+	cc_set_r(c, w64 ? CC_SUB_S64 : CC_SUB_S32, RAX, RDX);
+	x_alu_rr(a, X_SUB, w64, RAX, RDX);
+	bail_if(c, XC_O);
+	if (w64)
+		gset(c, c->in->r1, RAX);
+	else
+		gset32(c, c->in->r1, RAX);
+}
+
+/* MSGR/MSR and friends: r1 *= b (rb: a register, OPND_RDX, or imm) */
+static void emit_mul(struct jit_ctx *c, bool w64, int rb, int32_t imm)
+{
+	struct x86_asm *a = &c->a;
+	unsigned r1 = c->in->r1;
+
+	if (w64) {
+		unsigned d = gdst(c, r1, gsrc(c, r1, RAX));
+
+		if (rb == OPND_IMM)
+			x_imul_imm(a, true, d, d, imm);
+		else
+			x_imul_rr(a, true, d, rb >= 0 ? gsrc(c, (unsigned)rb, RDX) : RDX);
+		gdst_done(c, r1, d);
+		return;
+	}
+	gsrc32(c, r1, RAX);
+	if (rb == OPND_IMM) {
+		x_imul_imm(a, false, RAX, RAX, imm);
+	} else {
+		if (rb >= 0)
+			gsrc32(c, (unsigned)rb, RDX);
+		x_imul_rr(a, false, RAX, RDX);
+	}
+	gset32(c, r1, RAX);
+}
+
+/* IILL..IIHH, IIHF: an immediate into one field of r1 */
+static void emit_insert_imm(struct jit_ctx *c, unsigned sh, uint64_t field)
+{
+	struct x86_asm *a = &c->a;
+	unsigned r1 = c->in->r1;
+	unsigned d = gdst(c, r1, gsrc(c, r1, RAX));
+
+	x_mov_imm(a, RDX, ~(field << sh));
+	x_alu_rr(a, X_AND, true, d, RDX);
+	x_mov_imm(a, RDX, ((uint64_t)c->in->i2 & field) << sh);
+	x_alu_rr(a, X_OR, true, d, RDX);
+	gdst_done(c, r1, d);
+}
+
+/* register-to-register extensions: eax = the low bits of r2, extended
+ * (op2 a movsx/movzx opcode, w to 64 bits), into r1 or its low word */
+static void emit_extend(struct jit_ctx *c, uint8_t op2, bool w64)
+{
+	gsrc32(c, c->in->r2, RAX);
+	x_movx_rr(&c->a, w64, op2, RAX, RAX);
+	if (w64)
+		gset(c, c->in->r1, RAX);
+	else
+		gset32(c, c->in->r1, RAX);
+}
+
+/* rdx = the low word of r2, sign- or zero-extended (AGFR and friends) */
+static void emit_r2_word(struct jit_ctx *c, bool sign)
+{
+	gsrc32(c, c->in->r2, RDX);
+	if (sign)
+		x_movsxd(&c->a, RDX, RDX);
 }
 
 /* ------------------------------------------------------------------ */
 /* arithmetic and logic */
 
-/* r1 = a op b on 64 bits, a and b guest registers */
+/* r1 = a op b on 64 bits, a a guest register, b one or OPND_RDX */
 static void emit_rr64(struct jit_ctx *c, enum x86_alu op, unsigned ra,
-		      unsigned rb, enum cc_op cc)
+		      int rb, enum cc_op cc)
 {
 	unsigned r1 = c->in->r1, s, d;
 
-	s = gsrc(c, rb, RDX);
+	s = rb >= 0 ? gsrc(c, (unsigned)rb, RDX) : RDX;
 	/* r1 is about to be written from ra: keep rb's value apart */
-	if (rb == r1 && ra != r1 && s != RDX) {
+	if (rb == (int)r1 && ra != r1 && s != RDX) {
 		x_mov_rr(&c->a, true, RDX, s);
 		s = RDX;
 	}
@@ -383,7 +607,8 @@ static void emit_arith64(struct jit_ctx *c, bool sub, unsigned ra, int rb, int64
 	if (rb >= 0) {
 		s = gsrc(c, (unsigned)rb, RDX);
 	} else {
-		x_mov_imm(&c->a, RDX, (uint64_t)imm);
+		if (rb == OPND_IMM)
+			x_mov_imm(&c->a, RDX, (uint64_t)imm);
 		s = RDX;
 	}
 	t = gsrc(c, ra, RAX);
@@ -400,7 +625,7 @@ static void load32_ops(struct jit_ctx *c, unsigned ra, int rb, uint32_t imm)
 	gsrc32(c, ra, RAX);
 	if (rb >= 0)
 		gsrc32(c, (unsigned)rb, RDX);
-	else
+	else if (rb == OPND_IMM)
 		x_mov_imm(&c->a, RDX, imm);
 }
 
@@ -428,8 +653,10 @@ static void emit_cmp(struct jit_ctx *c, bool w64, enum cc_op cc, unsigned ra,
 
 		if (rb >= 0)
 			cc_set_r(c, cc, t, (int)gsrc(c, (unsigned)rb, RDX));
-		else
+		else if (rb == OPND_IMM)
 			cc_set_i(c, cc, t, imm);
+		else
+			cc_set_r(c, cc, t, RDX);
 		return;
 	}
 	load32_ops(c, ra, rb, (uint32_t)imm);
@@ -645,43 +872,91 @@ static void cc_value(struct jit_ctx *c, enum cc_op op)
 	end_skip(c, done);
 }
 
-/* BRC/BRCL with mask m: needs the CC set earlier in this block */
-static bool emit_brc(struct jit_ctx *c, unsigned m, uint64_t target)
+/*
+ * Jump (its site in *skip) when mask m does not select the condition
+ * code; *skip is NULL when m selects every CC. False when the CC comes
+ * from before the block (not known here).
+ */
+static bool cc_skip_unless(struct jit_ctx *c, unsigned m, uint8_t **skip)
 {
 	struct x86_asm *a = &c->a;
 	enum cc_op op = (enum cc_op)c->cc_op;
+	int cond;
 
-	if ((m & 15) == 15) {
-		branch_taken(c, target);
+	m &= 15;
+	*skip = NULL;
+	if (m == 15)
+		return true;
+	if (!m) {
+		*skip = x_jmp(a);
 		return true;
 	}
-	if (!(m & 15))
-		return true;
 	if (c->cc_op < 0)
 		return false;
 	c->flags[c->cur] |= JF_READS_CC;
 	x_load(a, true, RAX, HCPU, CPU_OFF(cc_a));
 	x_load(a, true, RDX, HCPU, CPU_OFF(cc_b));
 	switch (op) {
-	case CC_CMP_S32: case CC_CMP_S64: case CC_CMP_U32: case CC_CMP_U64: {
-		bool w = op == CC_CMP_S64 || op == CC_CMP_U64;
-
-		x_alu_rr(a, X_CMP, w, RAX, RDX);
-		branch_on(c, cmp_cond(m, op == CC_CMP_S32 || op == CC_CMP_S64), target);
-		return true;
-	}
+	case CC_CMP_S32: case CC_CMP_S64: case CC_CMP_U32: case CC_CMP_U64:
+		x_alu_rr(a, X_CMP, op == CC_CMP_S64 || op == CC_CMP_U64, RAX, RDX);
+		cond = cmp_cond(m, op == CC_CMP_S32 || op == CC_CMP_S64);
+		break;
 	case CC_S32: case CC_S64:
 		x_alu_rr(a, X_TEST, op == CC_S64, RAX, RAX);
-		branch_on(c, cmp_cond(m, true), target);
-		return true;
+		cond = cmp_cond(m, true);
+		break;
 	default:
+		cc_value(c, op);
+		/* bit cc of the mask, numbered from the right as bt counts */
+		x_mov_imm(a, RDX, (m >> 3 & 1) | (m >> 1 & 2) | (m << 1 & 4) | (m << 3 & 8));
+		x_bt(a, RDX, RAX);
+		cond = XC_B;
 		break;
 	}
-	cc_value(c, op);
-	/* bit cc of the mask, numbered from the right as bt counts */
-	x_mov_imm(a, RDX, (m >> 3 & 1) | (m >> 1 & 2) | (m << 1 & 4) | (m << 3 & 8));
-	x_bt(a, RDX, RAX);
-	branch_on(c, XC_B, target);
+	if (cond == -1)
+		*skip = x_jmp(a);
+	else if (cond != -2)
+		*skip = skip_unless(c, (enum x86_cc)cond);
+	return true;
+}
+
+/* BRC/BRCL, BCR: branch to rel_target or through r2 if mask m selects */
+static bool emit_branch_cond(struct jit_ctx *c, unsigned m, int r2, uint64_t target)
+{
+	uint8_t *skip;
+
+	if (!(m & 15))
+		return true;
+	if (!cc_skip_unless(c, m, &skip))
+		return false;
+	if (r2 < 0) {
+		branch_taken(c, target);
+	} else {
+		x_mov_rr(&c->a, true, RAX, gsrc(c, (unsigned)r2, RAX));
+		if (c->am != ~0ULL)
+			x_alu_imm(&c->a, XI_AND, false, RAX, (int32_t)c->am);
+		branch_reg(c);
+	}
+	if (skip)
+		end_skip(c, skip);
+	return true;
+}
+
+/* LOCR/LOCGR: r1 = r2 if mask m selects */
+static bool emit_loc(struct jit_ctx *c, bool w64)
+{
+	uint8_t *skip;
+
+	if (!cc_skip_unless(c, c->in->m3, &skip))
+		return false;
+	if (w64) {
+		gset(c, c->in->r1, gsrc(c, c->in->r2, RAX));
+	} else {
+		gsrc32(c, c->in->r2, RAX);
+		gset32(c, c->in->r1, RAX);
+	}
+	if (skip)
+		end_skip(c, skip);
 	return true;
 }
 
@@ -896,7 +1171,13 @@ static bool emit_insn(struct jit_ctx *c)
 
 	/* branches */
 	case OP_BRC: case OP_BRCL:
-		return emit_brc(c, in->m3, rel_target(c));
+		return emit_branch_cond(c, in->m3, -1, rel_target(c));
+	case OP_BCR:
+		if (!r2)
+			break;	/* no branch (serialization: nothing to do here) */
+		return emit_branch_cond(c, r1, (int)r2, 0);
+	case OP_LOCGR: return emit_loc(c, true);
+	case OP_LOCR:  return emit_loc(c, false);
 	case OP_BRCTG:
 		c->flags[c->cur] |= JF_EXITS;
 		d = gdst(c, r1, gsrc(c, r1, RAX));
@@ -920,6 +1201,198 @@ static bool emit_insn(struct jit_ctx *c)
 	case OP_CLGIJ: emit_cmp_branch(c, true, false, -1, (uint8_t)in->i2); break;
 	case OP_CIJ:   emit_cmp_branch(c, false, true, -1, (uint32_t)in->i2); break;
 	case OP_CLIJ:  emit_cmp_branch(c, false, false, -1, (uint8_t)in->i2); break;
+	case OP_BRAS: case OP_BRASL:
+		emit_link(c, r1);
+		branch_taken(c, rel_target(c));
+		break;
+	case OP_BASR:
+		if (!r2) {
+			emit_link(c, r1);
+			break;
+		}
+		x_mov_rr(a, true, RCX, gsrc(c, r2, RCX));
+		emit_link(c, r1);
+		x_mov_rr(a, true, RAX, RCX);
+		if (!ea64)
+			x_alu_imm(a, XI_AND, false, RAX, (int32_t)c->am);
+		branch_reg(c);
+		break;
+
+	/* relative-long storage operands */
+	case OP_LGRL:
+		if (!emit_rel_addr(c, 8))
+			return false;
+		emit_load_at(c, 8, false, true, CC_CONST);
+		break;
+	case OP_LRL: case OP_LGFRL: case OP_LLGFRL:
+		if (!emit_rel_addr(c, 4))
+			return false;
+		emit_load_at(c, 4, in->op == OP_LGFRL, in->op != OP_LRL, CC_CONST);
+		break;
+	case OP_STGRL:
+		if (!emit_rel_addr(c, 8))
+			return false;
+		emit_store_at(c, 8, (int)r1, 0);
+		break;
+	case OP_STRL:
+		if (!emit_rel_addr(c, 4))
+			return false;
+		emit_store_at(c, 4, (int)r1, 0);
+		break;
+
+	/* storage and immediate */
+	case OP_MVI: case OP_MVIY:
+		emit_ea(c, 0, in->b1, in->d1);
+		emit_store_at(c, 1, -1, (uint8_t)in->i2);
+		break;
+	case OP_MVHHI:
+		emit_ea(c, 0, in->b1, in->d1);
+		emit_store_at(c, 2, -1, (uint16_t)in->i2);
+		break;
+	case OP_MVHI:
+		emit_ea(c, 0, in->b1, in->d1);
+		emit_store_at(c, 4, -1, (uint32_t)in->i2);
+		break;
+	case OP_MVGHI:
+		emit_ea(c, 0, in->b1, in->d1);
+		emit_store_at(c, 8, -1, (uint64_t)in->i2);
+		break;
+	case OP_CLI: case OP_CLIY:
+		emit_ea(c, 0, in->b1, in->d1);
+		emit_tlb(c, ACC_FETCH, 1);
+		emit_load_value(c, 1, false, false);
+		cc_set_i(c, CC_CMP_U32, RAX, (uint8_t)in->i2);
+		break;
+	case OP_TM: case OP_TMY:
+		emit_ea(c, 0, in->b1, in->d1);
+		emit_tlb(c, ACC_FETCH, 1);
+		emit_load_value(c, 1, false, false);
+		emit_test_mask(c, (uint8_t)in->i2, 0);
+		break;
+	case OP_TMLL: emit_tm16(c, 0); break;
+	case OP_TMLH: emit_tm16(c, 16); break;
+	case OP_TMHL: emit_tm16(c, 32); break;
+	case OP_TMHH: emit_tm16(c, 48); break;
+	case OP_LMG: emit_multiple(c, true, false); break;
+	case OP_STMG: emit_multiple(c, true, true); break;
+	case OP_LM: case OP_LMY: emit_multiple(c, false, false); break;
+	case OP_STM: case OP_STMY: emit_multiple(c, false, true); break;
+
+	/* arithmetic with a storage operand */
+	case OP_AG: case OP_AGF: case OP_SG: case OP_SGF:
+		emit_mem_operand(c, in->op == OP_AG || in->op == OP_SG ? 8 : 4, true, true);
+		emit_arith64(c, in->op == OP_SG || in->op == OP_SGF, r1, OPND_RDX, 0);
+		break;
+	case OP_ALG: case OP_ALGF:
+		emit_mem_operand(c, in->op == OP_ALG ? 8 : 4, false, true);
+		emit_rr64(c, X_ADD, r1, OPND_RDX, CC_ADD_U64);
+		break;
+	case OP_SLG:
+		emit_mem_operand(c, 8, false, true);
+		emit_rr64(c, X_SUB, r1, OPND_RDX, CC_SUB_U64);
+		break;
+	case OP_NG: case OP_OG: case OP_XG:
+		emit_mem_operand(c, 8, false, true);
+		emit_rr64(c, in->op == OP_NG ? X_AND : in->op == OP_OG ? X_OR : X_XOR,
+			  r1, OPND_RDX, CC_NZ);
+		break;
+	case OP_A: case OP_AY: case OP_S: case OP_SY:
+		emit_mem_operand(c, 4, false, false);
+		emit_arith32(c, in->op == OP_A || in->op == OP_AY ? X_ADD : X_SUB, r1,
+			     OPND_RDX, 0,
+			     in->op == OP_A || in->op == OP_AY ? CC_ADD_S32 : CC_SUB_S32);
+		break;
+	case OP_AH: case OP_AHY: case OP_SH: case OP_SHY:
+		emit_mem_operand(c, 2, true, false);
+		emit_arith32(c, in->op == OP_AH || in->op == OP_AHY ? X_ADD : X_SUB, r1,
+			     OPND_RDX, 0,
+			     in->op == OP_AH || in->op == OP_AHY ? CC_ADD_S32 : CC_SUB_S32);
+		break;
+	case OP_AL: case OP_ALY: case OP_SL: case OP_SLY:
+		emit_mem_operand(c, 4, false, false);
+		emit_arith32(c, in->op == OP_AL || in->op == OP_ALY ? X_ADD : X_SUB, r1,
+			     OPND_RDX, 0,
+			     in->op == OP_AL || in->op == OP_ALY ? CC_ADD_U32 : CC_SUB_U32);
+		break;
+	case OP_N: case OP_NY: case OP_O: case OP_OY: case OP_X: case OP_XY:
+		emit_mem_operand(c, 4, false, false);
+		emit_arith32(c, in->op == OP_N || in->op == OP_NY ? X_AND :
+			     in->op == OP_O || in->op == OP_OY ? X_OR : X_XOR,
+			     r1, OPND_RDX, 0, CC_NZ);
+		break;
+	case OP_CG: case OP_CGF: case OP_CGH:
+		emit_mem_operand(c, in->op == OP_CG ? 8 : in->op == OP_CGF ? 4 : 2, true, true);
+		emit_cmp(c, true, CC_CMP_S64, r1, OPND_RDX, 0);
+		break;
+	case OP_CLG: case OP_CLGF:
+		emit_mem_operand(c, in->op == OP_CLG ? 8 : 4, false, true);
+		emit_cmp(c, true, CC_CMP_U64, r1, OPND_RDX, 0);
+		break;
+	case OP_C: case OP_CY: case OP_CH: case OP_CHY:
+		emit_mem_operand(c, in->op == OP_C || in->op == OP_CY ? 4 : 2, true, false);
+		emit_cmp(c, false, CC_CMP_S32, r1, OPND_RDX, 0);
+		break;
+	case OP_CL: case OP_CLY:
+		emit_mem_operand(c, 4, false, false);
+		emit_cmp(c, false, CC_CMP_U32, r1, OPND_RDX, 0);
+		break;
+	case OP_MSG: case OP_MSGF:
+		emit_mem_operand(c, in->op == OP_MSG ? 8 : 4, true, true);
+		emit_mul(c, true, OPND_RDX, 0);
+		break;
+	case OP_MS: case OP_MSY:
+		emit_mem_operand(c, 4, false, false);
+		emit_mul(c, false, OPND_RDX, 0);
+		break;
+
+	/* register forms with an extended second operand */
+	case OP_AGFR: case OP_SGFR:
+		emit_r2_word(c, true);
+		emit_arith64(c, in->op == OP_SGFR, r1, OPND_RDX, 0);
+		break;
+	case OP_ALGFR:
+		emit_r2_word(c, false);
+		emit_rr64(c, X_ADD, r1, OPND_RDX, CC_ADD_U64);
+		break;
+	case OP_SLGFR:
+		emit_r2_word(c, false);
+		emit_rr64(c, X_SUB, r1, OPND_RDX, CC_SUB_U64);
+		break;
+	case OP_CGFR:
+		emit_r2_word(c, true);
+		emit_cmp(c, true, CC_CMP_S64, r1, OPND_RDX, 0);
+		break;
+	case OP_CLGFR:
+		emit_r2_word(c, false);
+		emit_cmp(c, true, CC_CMP_U64, r1, OPND_RDX, 0);
+		break;
+	case OP_LGBR:  emit_extend(c, X_MOVSX8, true); break;
+	case OP_LGHR:  emit_extend(c, X_MOVSX16, true); break;
+	case OP_LLGCR: emit_extend(c, X_MOVZX8, true); break;
+	case OP_LLGHR: emit_extend(c, X_MOVZX16, true); break;
+	case OP_LBR:   emit_extend(c, X_MOVSX8, false); break;
+	case OP_LHR:   emit_extend(c, X_MOVSX16, false); break;
+	case OP_LLCR:  emit_extend(c, X_MOVZX8, false); break;
+	case OP_LLHR:  emit_extend(c, X_MOVZX16, false); break;
+	case OP_LCGR:  emit_complement(c, true); break;
+	case OP_LCR:   emit_complement(c, false); break;
+	case OP_MSGR:  emit_mul(c, true, (int)r2, 0); break;
+	case OP_MSR:   emit_mul(c, false, (int)r2, 0); break;
+	case OP_MSGFI: case OP_MGHI: emit_mul(c, true, OPND_IMM, (int32_t)in->i2); break;
+	case OP_MSFI: case OP_MHI:   emit_mul(c, false, OPND_IMM, (int32_t)in->i2); break;
+
+	/* 16-bit and high-word immediates */
+	case OP_LLILL: case OP_LLILH: case OP_LLIHL: case OP_LLIHH:
+		/* insns.def lists them high to low */
+		x_mov_imm(a, RAX, (uint64_t)(uint16_t)in->i2 <<
+				  (48 - 16 * (unsigned)(in->op - OP_LLIHH)));
+		gset(c, r1, RAX);
+		break;
+	case OP_IILL: emit_insert_imm(c, 0, 0xFFFF); break;
+	case OP_IILH: emit_insert_imm(c, 16, 0xFFFF); break;
+	case OP_IIHL: emit_insert_imm(c, 32, 0xFFFF); break;
+	case OP_IIHH: emit_insert_imm(c, 48, 0xFFFF); break;
+	case OP_IIHF: emit_insert_imm(c, 32, 0xFFFFFFFF); break;
 	default:
 		return false;
 	}
