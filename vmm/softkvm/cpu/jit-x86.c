@@ -1486,9 +1486,9 @@ static void cc_liveness(struct jit_ctx *c)
 				break;
 			}
 		}
-		/* an instruction that sets the CC and then may leave (a
-		 * bail-out after its store) keeps its store */
-		c->cc_needed[i] = needed || (c->flags[i] & JF_EXITS);
+		/* an instruction's own bail-out needs no store: the
+		 * interpreter runs it again and sets the CC itself */
+		c->cc_needed[i] = needed;
 	}
 }
 
